@@ -1,0 +1,203 @@
+"""Answers made only of quotes.
+
+An ``Answer`` holds verbatim spans of the documents (``Quote``), or abstains
+with the fixed ``NOT_FOUND`` message. The only text the assistant adds is the
+fixed frame "Theo <document>, <section>:" around each quote.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from .config import NOT_FOUND, Settings
+from .retrieval import Retrieval, ScoredUnit
+from .store import IndexData
+from .vietnamese import content_keys, fold, prepare, tokenize
+
+_LIST_QUESTION = re.compile(
+    r"^(nhung|cac)\b|\b(nhung|cac)\b.*\b(gi|nao)\b|\bgom\b|\bliet ke\b|^(what|which) are\b|\blist\b"
+)
+
+
+_COUNT_WORDS = r"(\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|mot so|nhieu)"
+_ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau|do la)\b")
+#: how far below the best sentence a list's opening sentence may score and still be preferred
+LIST_HEAD_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span: ``text == document_text[start:end]``."""
+
+    text: str
+    document: str
+    start: int
+    end: int
+    section: str | None
+    page: int | None
+    score: float
+    paragraph: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict:
+        record = asdict(self)
+        del record["paragraph"]
+        record["score"] = round(self.score, 4)
+        return record
+
+    def citation(self) -> str:
+        """Where the quote stands, in the fixed frame: document, section, page, paragraph."""
+        parts = [self.document]
+        if self.section:
+            parts.append(f"mục “{self.section}”")
+        if self.page:
+            parts.append(f"trang {self.page}")
+        if self.paragraph:
+            parts.append(f"đoạn {self.paragraph}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Quotes that answer a question, best first; or an abstention with nearest passages apart."""
+
+    question: str
+    abstained: bool
+    quotes: list[Quote]
+    nearest: list[Quote] = field(default_factory=list)
+    did_you_mean: str | None = None
+    message: str | None = None  # set for questions that could not be asked at all
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "abstained": self.abstained,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "nearest": [q.to_dict() for q in self.nearest],
+        }
+
+    def render(self) -> str:
+        """Plain text: the fixed frame and the quotes, or the fixed not-found message."""
+        if self.message:
+            return self.message
+        if self.abstained:
+            return NOT_FOUND
+        lines = []
+        if self.did_you_mean:
+            lines.append(f"(Có phải bạn muốn hỏi: “{self.did_you_mean}”?)")
+        for quote in self.quotes:
+            lines += [f"Theo {quote.citation()}:", "", f"> {quote.text}", ""]
+        return "\n".join(lines).rstrip()
+
+
+def is_list_question(question: str) -> bool:
+    """Questions that ask for several items ("những nhiệm vụ … là gì?", "gồm những gì")."""
+    return bool(_LIST_QUESTION.search(fold(prepare(question)).strip()))
+
+
+@dataclass
+class _Span:
+    chunk: int
+    first: int
+    last: int
+    score: float
+
+
+def _sentence_spans(units: list[ScoredUnit], k: int, merge_ratio: float) -> list[_Span]:
+    """Best sentences as quotes; a neighbour of a quote that scores nearly as well joins it."""
+    spans: list[_Span] = []
+    for unit in units:
+        for span in spans:
+            neighbour = unit.unit in (span.first - 1, span.last + 1)
+            if span.chunk == unit.chunk and neighbour and unit.score >= merge_ratio * span.score:
+                span.first, span.last = min(span.first, unit.unit), max(span.last, unit.unit)
+                break
+        else:
+            if len(spans) < k and not any(s.chunk == unit.chunk and s.first <= unit.unit <= s.last for s in spans):
+                spans.append(_Span(unit.chunk, unit.unit, unit.unit, unit.score))
+    return spans
+
+
+def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
+    head, tail = data.chunks[chunk_numbers[0]], data.chunks[chunk_numbers[-1]]
+    start, end = head.units[first_unit][0], tail.units[last_unit][1]
+    text = data.documents[head.document].text[start:end]
+    return Quote(text, head.document, start, end, head.section, head.page, score, head.paragraph)
+
+
+def _list_quotes(data: IndexData, best: ScoredUnit, k: int) -> list[Quote]:
+    """The paragraph holding the best sentence and the paragraphs after it in its section."""
+    head = data.chunks[best.chunk]
+    by_paragraph: dict[int, list[int]] = {}
+    number = best.chunk
+    while number > 0 and data.chunks[number - 1].document == head.document \
+            and data.chunks[number - 1].paragraph == head.paragraph:
+        number -= 1
+    while number < len(data.chunks) and len(by_paragraph) <= k:
+        chunk = data.chunks[number]
+        if chunk.document != head.document or chunk.section != head.section:
+            break
+        by_paragraph.setdefault(chunk.paragraph, []).append(number)
+        number += 1
+    groups = list(by_paragraph.values())[:k]
+    return [_quote(data, g, 0, len(data.chunks[g[-1]].units) - 1, best.score) for g in groups]
+
+
+def announces_list(sentence: str, question_keys: set[str]) -> bool:
+    """A sentence that opens a list: "… 5 nhiệm vụ trọng tâm", "… gồm:", "Đó là …"."""
+    folded = fold(prepare(sentence))
+    if _ANNOUNCES_LIST.search(folded):
+        return True
+    counted = re.findall(_COUNT_WORDS + r"\s+(\w+)", folded)
+    return any(noun in question_keys for _, noun in counted)
+
+
+def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> ScoredUnit:
+    """The best sentence that opens a list, if one scores close to the best sentence."""
+    keys = content_keys(question)
+    for unit in units:
+        if unit.score < units[0].score - LIST_HEAD_MARGIN:
+            break
+        chunk = data.chunks[unit.chunk]
+        if announces_list(chunk.unit_text(chunk.units[unit.unit]), keys):
+            return unit
+    return units[0]
+
+
+def _did_you_mean(question: str, quotes: list[Quote]) -> str | None:
+    """The accented reading of an accent-free question, taken from the words the quotes hold."""
+    accented = {}
+    for quote in quotes:
+        for token in tokenize(quote.text):
+            accented.setdefault(token.folded, quote.text[token.start:token.end].lower())
+    words = tokenize(question)
+    if not words:
+        return None
+    pieces, position, changed = [], 0, False
+    for token in words:
+        replacement = accented.get(token.folded, question[token.start:token.end])
+        changed |= replacement != question[token.start:token.end].lower()
+        pieces += [question[position:token.start], replacement]
+        position = token.end
+    pieces.append(question[position:])
+    return "".join(pieces) if changed else None
+
+
+def confidence(unit: ScoredUnit) -> float:
+    """How sure the best sentence is: cosine plus the share of question words it covers."""
+    return unit.dense + unit.coverage
+
+
+def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Settings, k: int = 3) -> Answer:
+    """Turn a retrieval into an answer of verbatim quotes, or an abstention."""
+    if not retrieval.units:
+        return Answer(question, True, [])
+    best = retrieval.units[0]
+    if is_list_question(question):
+        quotes = _list_quotes(data, _list_head(data, retrieval.units, question), k)
+    else:
+        spans = _sentence_spans(retrieval.units, k, settings.merge_ratio)
+        quotes = [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
+    if confidence(best) < settings.abstain_below:
+        return Answer(question, True, [], nearest=quotes)
+    hint = None if retrieval.accented_question else _did_you_mean(question, quotes)
+    return Answer(question, False, quotes, did_you_mean=hint)

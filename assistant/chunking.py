@@ -1,0 +1,197 @@
+"""Chunking that follows the document's structure.
+
+A document becomes paragraphs; short unpunctuated lines become the *section*
+of the paragraphs under them; each paragraph is a ``Chunk`` (long ones are cut
+at sentence boundaries), and each chunk is made of ``Unit`` s: sentences, or
+the clauses of an over-long sentence cut at semicolons. Units are what an
+answer quotes, so every offset points into the document text.
+
+>>> chunks = chunk_document(Document("a.txt", "Tiêu đề\\nCâu một. Câu hai.\\n", "0"))
+>>> [(c.section, c.text) for c in chunks]
+[('Tiêu đề', 'Câu một. Câu hai.')]
+>>> [chunks[0].unit_text(u) for u in chunks[0].units]
+['Câu một.', 'Câu hai.']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .loaders import Document
+
+MAX_CHUNK_CHARS = 1500
+MAX_UNIT_CHARS = 300
+_TERMINAL = tuple(".!?…:;,\"”»)")
+_HEADING_MAX_WORDS = 16
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”»’)\]]*(?=\s)")
+_CLAUSE_END = re.compile(r";(?=\s)")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A paragraph (or part of one) with its place in the document.
+
+    ``units`` are (start, end) offsets into the document text of the
+    sentences or clauses the chunk is made of; ``paragraph`` is the 1-based
+    number of the paragraph in the document.
+    """
+
+    document: str
+    start: int
+    end: int
+    text: str
+    section: str | None
+    page: int | None
+    paragraph: int
+    units: tuple[tuple[int, int], ...]
+
+    def unit_text(self, unit: tuple[int, int]) -> str:
+        return self.text[unit[0] - self.start: unit[1] - self.start]
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    heading: bool
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, without its line terminator."""
+    spans, position = [], 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        spans.append((position, position + len(content)))
+        position += len(line)
+    return spans
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_heading(line: str, after_break: bool) -> bool:
+    if _MARKDOWN_HEADING.match(line):
+        return True
+    words = line.split()
+    return (
+        after_break
+        and 0 < len(words) <= _HEADING_MAX_WORDS
+        and not line.endswith(_TERMINAL)
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def paragraphs(text: str) -> list[_Block]:
+    """Split text into paragraphs and headings.
+
+    A line break ends a paragraph when the line ends a sentence or the next
+    line is blank; wrapped lines (as in PDFs) are joined into one paragraph.
+    """
+    blocks: list[_Block] = []
+    open_start: int | None = None
+    open_end = 0
+    after_break = True
+    for start, end in _lines(text):
+        start, end = _stripped(text, start, end)
+        line = text[start:end]
+        if not line:
+            if open_start is not None:
+                blocks.append(_Block(open_start, open_end, False))
+                open_start = None
+            after_break = True
+            continue
+        if _is_heading(line, after_break):
+            if open_start is not None:
+                blocks.append(_Block(open_start, open_end, False))
+                open_start = None
+            blocks.append(_Block(start, end, True))
+            after_break = True
+            continue
+        if open_start is None:
+            open_start = start
+        open_end = end
+        after_break = line.endswith(_TERMINAL[:4] + ("\"", "”"))
+        if after_break:
+            blocks.append(_Block(open_start, open_end, False))
+            open_start = None
+    if open_start is not None:
+        blocks.append(_Block(open_start, open_end, False))
+    return _demote_trailing_headings(blocks)
+
+
+def _demote_trailing_headings(blocks: list[_Block]) -> list[_Block]:
+    """A "heading" with no paragraph after it is a paragraph (a signature, a last line)."""
+    result = list(blocks)
+    for i in range(len(result) - 1, -1, -1):
+        if not result[i].heading:
+            break
+        result[i] = _Block(result[i].start, result[i].end, False)
+    return result
+
+
+def split_units(text: str, start: int, end: int, max_chars: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]``; sentences over ``max_chars`` cut at semicolons."""
+    units = []
+    for s_start, s_end in _split_at(text, start, end, _SENTENCE_END):
+        if s_end - s_start > max_chars:
+            units.extend(_split_at(text, s_start, s_end, _CLAUSE_END))
+        else:
+            units.append((s_start, s_end))
+    return units
+
+
+def _inside_quotation(text: str, start: int, position: int) -> bool:
+    opened = text.count("“", start, position) + text.count("«", start, position)
+    closed = text.count("”", start, position) + text.count("»", start, position)
+    return opened > closed or text.count('"', start, position) % 2 == 1
+
+
+def _split_at(text: str, start: int, end: int, boundary: re.Pattern) -> list[tuple[int, int]]:
+    pieces, piece_start = [], start
+    for match in boundary.finditer(text, start, end):
+        if boundary is _CLAUSE_END and _inside_quotation(text, start, match.start()):
+            continue  # a semicolon inside a quoted title does not end a clause
+        following = text[match.end():end].lstrip()
+        # "TP. Thủ Đức" or "v.v. và" do not end a sentence: the next word must start a new one.
+        if boundary is _SENTENCE_END and following and not (following[0].isupper() or following[0] in "\"“«(0123456789-–•"):
+            continue
+        pieces.append(_stripped(text, piece_start, match.end()))
+        piece_start = match.end()
+    pieces.append(_stripped(text, piece_start, end))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+def _group_units(units: list[tuple[int, int]], max_chars: int) -> list[list[tuple[int, int]]]:
+    groups: list[list[tuple[int, int]]] = [[]]
+    for unit in units:
+        if groups[-1] and unit[1] - groups[-1][0][0] > max_chars:
+            groups.append([])
+        groups[-1].append(unit)
+    return groups
+
+
+def chunk_document(document: Document, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
+    """Cut a document into chunks that follow its headings and paragraphs."""
+    text = document.text
+    chunks: list[Chunk] = []
+    section: str | None = None
+    number = 0
+    for block in paragraphs(text):
+        if block.heading:
+            section = _MARKDOWN_HEADING.sub("", text[block.start:block.end]).strip()
+            continue
+        number += 1
+        units = split_units(text, block.start, block.end)
+        for group in _group_units(units, max_chars):
+            start, end = group[0][0], group[-1][1]
+            chunks.append(Chunk(
+                document=document.path, start=start, end=end, text=text[start:end],
+                section=section, page=document.page_at(start), paragraph=number, units=tuple(group),
+            ))
+    return chunks

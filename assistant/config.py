@@ -1,0 +1,36 @@
+"""Every tunable number in one place.
+
+The retrieval weights and the abstention threshold were fitted on the report's
+dev set (``eval/qa.jsonl``) and on the UIT regulation *train* file only; see
+README "Quality" for what was measured where.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu."
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval and answering settings."""
+
+    #: unit vectors fetched from FAISS per question
+    dense_candidates: int = 64
+    #: chunks taken from BM25 per question
+    lexical_candidates: int = 64
+    #: reciprocal-rank fusion: 1 / (rrf_k + rank), weighted per side
+    rrf_k: int = 10
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    #: chunks whose sentences are scored for quoting
+    answer_chunks: int = 6
+    #: sentence score = cosine + coverage_weight * sentence coverage + context_weight * paragraph
+    #: coverage + chunk_weight * fused chunk score (0..1)
+    coverage_weight: float = 0.3
+    context_weight: float = 0.1
+    chunk_weight: float = 0.1
+    #: a neighbouring sentence joins a quote when its score is this close to the quote's
+    merge_ratio: float = 0.97
+    #: abstain when the best sentence's confidence is below this
+    abstain_below: float = 1.35

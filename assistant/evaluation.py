@@ -1,0 +1,257 @@
+"""Evaluation on a Q&A file (the format of ``shared/qa/README.md``).
+
+Scoring, per answerable question, after NFC and collapsing whitespace on both
+sides: Answer@k (the answer string inside one of the first k quotes), MRR
+(first quote holding it, over 10), evidence recall@k; for unanswerable ones,
+abstention. Every quote is also checked to be verbatim.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .answering import Answer
+from .vietnamese import fold
+
+K_QUOTES = 10
+
+
+class QAFileError(Exception):
+    """A Q&A file that cannot be read; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class QAItem:
+    id: str
+    question: str
+    answerable: bool
+    answer: str | None
+    evidence: tuple[str, ...] = ()
+    evidence_mode: str = "all"
+    document: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+def _item(record: dict, where: str) -> QAItem:
+    try:
+        question = record["question"]
+        answerable = record.get("answerable", True)
+        if isinstance(answerable, str):
+            answerable = answerable.strip().lower() in ("true", "1", "yes")
+        answer = record.get("answer") or None
+        evidence = record.get("evidence") or []
+        tags = record.get("tags") or []
+        if isinstance(evidence, str):
+            evidence = [e for e in evidence.split("|") if e] if evidence else []
+        if isinstance(tags, str):
+            tags = [t for t in tags.replace(";", ",").split(",") if t.strip()]
+    except (KeyError, AttributeError, TypeError) as error:
+        raise QAFileError(f"{where}: missing or malformed field ({error})") from error
+    if not isinstance(question, str) or not question.strip():
+        raise QAFileError(f"{where}: 'question' must be a non-empty string")
+    if answerable and not answer:
+        raise QAFileError(f"{where}: an answerable question needs an 'answer'")
+    return QAItem(
+        id=str(record.get("id") or where), question=question, answerable=bool(answerable), answer=answer,
+        evidence=tuple(str(e) for e in evidence), evidence_mode=record.get("evidence_mode") or "all",
+        document=record.get("document") or None, tags=tuple(str(t).strip() for t in tags),
+    )
+
+
+def load_qa(path: Path) -> list[QAItem]:
+    """Read a JSONL (one object a line) or CSV (same columns) Q&A file."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QAFileError(f"{path}: cannot read ({error})") from error
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(raw.splitlines()))
+        items = [_item(row, f"{path}:{n + 2}") for n, row in enumerate(rows)]
+    else:
+        items = []
+        for n, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                raise QAFileError(f"{path}:{n}: not JSON ({error})") from error
+            if not isinstance(record, dict):
+                raise QAFileError(f"{path}:{n}: each line must be a JSON object")
+            items.append(_item(record, f"{path}:{n}"))
+    if not items:
+        raise QAFileError(f"{path}: no questions")
+    return items
+
+
+def normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def strip_diacritics(question: str) -> str:
+    """The question as typed without accents: diacritics removed, đ→d, case kept."""
+    decomposed = unicodedata.normalize("NFD", question)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept.replace("đ", "d").replace("Đ", "D"))
+
+
+def first_hit(answer: str, quotes: list[str]) -> int | None:
+    """1-based rank of the first quote holding ``answer``, or None."""
+    target = normalise(answer)
+    for rank, quote in enumerate(quotes[:K_QUOTES], 1):
+        if target in normalise(quote):
+            return rank
+    return None
+
+
+def evidence_recall(item: QAItem, quotes: list[str], k: int) -> float:
+    if not item.evidence:
+        return 1.0
+    joined = [normalise(q) for q in quotes[:k]]
+    found = [any(normalise(e) in q for q in joined) for e in item.evidence]
+    return float(any(found)) if item.evidence_mode == "any" else sum(found) / len(found)
+
+
+@dataclass
+class Result:
+    item: QAItem
+    answer: Answer
+    seconds: float
+    verbatim: bool
+
+    @property
+    def quotes(self) -> list[str]:
+        return [q.text for q in self.answer.quotes]
+
+    @property
+    def rank(self) -> int | None:
+        return first_hit(self.item.answer, self.quotes) if self.item.answerable else None
+
+    @property
+    def hit(self) -> bool:
+        if not self.item.answerable:
+            return self.answer.abstained
+        return self.rank == 1
+
+
+def is_verbatim(answer: Answer, texts: dict[str, str]) -> bool:
+    return all(texts[q.document][q.start:q.end] == q.text for q in answer.quotes + answer.nearest)
+
+
+def run(items: Iterable[QAItem], ask: Callable[[str], Answer], texts: dict[str, str],
+        question_of: Callable[[QAItem], str] = lambda item: item.question,
+        progress: Callable[[int, int], None] | None = None) -> list[Result]:
+    """Ask every question; ``texts`` maps document paths to loaded text for the verbatim check."""
+    items = list(items)
+    results = []
+    for n, item in enumerate(items, 1):
+        began = time.perf_counter()
+        answer = ask(question_of(item))
+        results.append(Result(item, answer, time.perf_counter() - began, is_verbatim(answer, texts)))
+        if progress:
+            progress(n, len(items))
+    return results
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+@dataclass
+class Metrics:
+    questions: int = 0
+    answerable: int = 0
+    answer_at_1: float = 0.0
+    answer_at_3: float = 0.0
+    evidence_recall_at_3: float = 0.0
+    mrr: float = 0.0
+    abstention_accuracy: float = 0.0
+    false_abstentions: int = 0
+    verbatim: float = 1.0
+    mean_first_quote_chars: float = 0.0
+    latency_p50_ms: float = 0.0
+    latency_p95_ms: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("questions (answerable)", f"{self.questions} ({self.answerable})"),
+            ("Answer@1", f"{self.answer_at_1:.3f}"),
+            ("Answer@3", f"{self.answer_at_3:.3f}"),
+            ("evidence recall@3", f"{self.evidence_recall_at_3:.3f}"),
+            ("MRR", f"{self.mrr:.3f}"),
+            ("abstention accuracy", f"{self.abstention_accuracy:.3f}"),
+            ("false abstentions", str(self.false_abstentions)),
+            ("verbatim quotes", f"{self.verbatim:.1%}"),
+            ("mean first-quote length", f"{self.mean_first_quote_chars:.0f} chars"),
+            ("latency p50 / p95", f"{self.latency_p50_ms:.1f} / {self.latency_p95_ms:.1f} ms"),
+        ]
+
+
+def metrics(results: list[Result]) -> Metrics:
+    answerable = [r for r in results if r.item.answerable]
+    unanswerable = [r for r in results if not r.item.answerable]
+    ranks = [r.rank for r in answerable]
+    latencies = [r.seconds * 1000 for r in results]
+    first_quotes = [len(r.answer.quotes[0].text) for r in answerable if r.answer.quotes]
+    n = len(answerable) or 1
+    return Metrics(
+        questions=len(results),
+        answerable=len(answerable),
+        answer_at_1=sum(r == 1 for r in ranks) / n,
+        answer_at_3=sum(r is not None and r <= 3 for r in ranks) / n,
+        evidence_recall_at_3=sum(evidence_recall(r.item, r.quotes, 3) for r in answerable) / n,
+        mrr=sum(1 / r for r in ranks if r) / n,
+        abstention_accuracy=sum(r.answer.abstained for r in unanswerable) / (len(unanswerable) or 1),
+        false_abstentions=sum(r.answer.abstained for r in answerable),
+        verbatim=sum(r.verbatim for r in results) / (len(results) or 1),
+        mean_first_quote_chars=statistics.fmean(first_quotes) if first_quotes else 0.0,
+        latency_p50_ms=_percentile(latencies, 0.5),
+        latency_p95_ms=_percentile(latencies, 0.95),
+    )
+
+
+def by_tag(results: list[Result]) -> dict[str, dict[str, float]]:
+    """Per tag: questions, and the share answered right (Answer@1, or abstained when unanswerable)."""
+    tags: dict[str, list[Result]] = {}
+    for result in results:
+        for tag in result.item.tags or ("(none)",):
+            tags.setdefault(tag, []).append(result)
+    return {
+        tag: {"questions": len(rs), "correct": sum(r.hit for r in rs) / len(rs)}
+        for tag, rs in sorted(tags.items())
+    }
+
+
+def result_record(result: Result) -> dict:
+    return {
+        "id": result.item.id,
+        "question": result.item.question,
+        "answerable": result.item.answerable,
+        "expected": result.item.answer,
+        "hit": result.hit,
+        "rank": result.rank,
+        "abstained": result.answer.abstained,
+        "quotes": [q.to_dict() for q in result.answer.quotes],
+        "latency_ms": round(result.seconds * 1000, 2),
+    }
+
+
+def misses(results: list[Result]) -> list[Result]:
+    return [r for r in results if not r.hit]
+
+
+def folded_question(item: QAItem) -> str:
+    return strip_diacritics(item.question)
+
+
+__all__ = ["QAItem", "QAFileError", "load_qa", "run", "metrics", "by_tag", "misses", "fold", "folded_question"]

@@ -1,0 +1,188 @@
+"""Building and updating an index from a documents folder.
+
+Only text that changed is embedded again: unit vectors of the previous
+generation are reused by the hash of their text, so an unchanged corpus costs
+no embedding at all and an edited document costs only its edited sentences.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import store
+from .chunking import Chunk, chunk_document
+from .embedding import Embedder
+from .loaders import Document, DocumentError, load_directory
+from .vietnamese import matching_terms
+
+#: progress(done, total, stage)
+Progress = Callable[[int, int, str], None]
+EMBED_BATCH = 32
+
+
+class NothingToIndex(Exception):
+    """No document could be loaded: the previous index, if any, is kept."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: documents indexed, reused and skipped (with reasons)."""
+
+    documents: int = 0
+    chunks: int = 0
+    units_embedded: int = 0
+    units_reused: int = 0
+    changed: bool = False
+    failures: list[DocumentError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        state = "updated" if self.changed else "up to date"
+        lines = [f"index {state}: {self.documents} documents, {self.chunks} chunks, "
+                 f"{self.units_embedded} sentences embedded, {self.units_reused} reused, {self.seconds:.1f} s"]
+        lines += [f"skipped {f.path}: {f.reason}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def text_hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def lexical_terms(chunk: Chunk) -> list[str]:
+    """What BM25 sees of a chunk: its section heading and its text."""
+    return matching_terms(f"{chunk.section or ''}\n{chunk.text}")
+
+
+def lexical_index(chunks: list[Chunk]):
+    import bm25s
+
+    model = bm25s.BM25()
+    model.index([lexical_terms(c) for c in chunks] or [[]], show_progress=False)
+    return model
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path):
+    """One build at a time per index folder (readers never wait)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _previous(index_dir: Path, embedder: Embedder) -> store.IndexData | None:
+    try:
+        data = store.load(index_dir)
+    except store.IndexUnavailable:
+        return None
+    return data if data.embedder_name == embedder.name else None
+
+
+def _embed_units(
+    texts: list[str], embedder: Embedder, cache: dict[bytes, np.ndarray], progress: Progress | None,
+) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, embedding only those not in ``cache``; returns (vectors, embedded)."""
+    keys = [text_hash(t) for t in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in cache))
+    missing_text = {k: t for k, t in zip(keys, texts) if k in set(missing)}
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start:start + EMBED_BATCH]
+        vectors = embedder.embed_passages([missing_text[k] for k in batch])
+        cache.update(zip(batch, vectors))
+        if progress:
+            progress(min(start + EMBED_BATCH, len(missing)), len(missing), "embedding")
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32), 0
+    return np.stack([cache[k] for k in keys]).astype(np.float32), len(missing)
+
+
+def build_from_documents(
+    documents: list[Document], embedder: Embedder, previous: store.IndexData | None = None,
+    progress: Progress | None = None,
+) -> tuple[store.IndexData, int, int]:
+    """Chunk, embed and index documents in memory; returns (data, embedded, reused)."""
+    documents = sorted(documents, key=lambda d: d.path)
+    chunks = [c for d in documents for c in chunk_document(d)]
+    cache: dict[bytes, np.ndarray] = {}
+    if previous is not None:
+        old_vectors = store.all_vectors(previous.dense)
+        old_texts = [c.unit_text(u) for c in previous.chunks for u in c.units]
+        cache = dict(zip((text_hash(t) for t in old_texts), old_vectors))
+    texts = [c.unit_text(u) for c in chunks for u in c.units]
+    vectors, embedded = _embed_units(texts, embedder, cache, progress)
+    if progress:
+        progress(0, 1, "lexical index")
+    unit_chunk, first = store.unit_table(chunks)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    old_docs = previous.manifest["documents"] if previous else {}
+    manifest = {
+        "format_version": store.FORMAT_VERSION,
+        "embedder": {"name": embedder.name, "dim": embedder.dim},
+        "documents": {
+            d.path: {
+                "sha256": d.sha256,
+                "chunks": sum(c.document == d.path for c in chunks),
+                "pages": len(d.page_starts) or None,
+                "indexed_at": old_docs[d.path]["indexed_at"]
+                if d.path in old_docs and old_docs[d.path]["sha256"] == d.sha256 else now,
+            }
+            for d in documents
+        },
+        "created_at": now,
+        "chunks": len(chunks),
+        "units": len(texts),
+    }
+    data = store.IndexData(
+        manifest, {d.path: d for d in documents}, chunks, store.dense_index(vectors),
+        lexical_index(chunks), unit_chunk, first,
+    )
+    return data, embedded, len(texts) - embedded
+
+
+def is_current(manifest: dict | None, documents: list[Document], embedder_name: str) -> bool:
+    """True when the manifest describes exactly these documents, embedded by this embedder."""
+    if manifest is None or manifest.get("embedder", {}).get("name") != embedder_name:
+        return False
+    if manifest.get("format_version") != store.FORMAT_VERSION:
+        return False
+    return {p: d["sha256"] for p, d in manifest["documents"].items()} == {d.path: d.sha256 for d in documents}
+
+
+def build_index(
+    docs_dir: Path, index_dir: Path, embedder: Embedder, progress: Progress | None = None,
+    extra_failures: list[DocumentError] | None = None,
+) -> tuple[store.IndexData, BuildReport]:
+    """Bring ``index_dir`` up to date with ``docs_dir``; return the index and a report.
+
+    Raises ``NothingToIndex`` (keeping any previous index) when no document loads.
+    """
+    began = time.perf_counter()
+    with build_lock(index_dir):
+        documents, failures = load_directory(docs_dir)
+        report = BuildReport(failures=failures + list(extra_failures or []))
+        if not documents:
+            reasons = "; ".join(str(f) for f in failures) or f"no .txt, .md, .pdf or .docx files in {docs_dir}"
+            raise NothingToIndex(f"nothing could be indexed from {docs_dir}: {reasons}")
+        previous = _previous(index_dir, embedder)
+        if previous is not None and is_current(previous.manifest, documents, embedder.name):
+            data = previous
+            report.units_reused = len(previous.unit_chunk)
+        else:
+            data, report.units_embedded, report.units_reused = build_from_documents(
+                documents, embedder, previous, progress)
+            data.manifest["skipped"] = {f.path: f.reason for f in report.failures}
+            store.save(data, index_dir)
+            report.changed = True
+    report.documents, report.chunks = len(data.documents), len(data.chunks)
+    report.seconds = time.perf_counter() - began
+    return data, report

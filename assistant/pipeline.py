@@ -1,0 +1,89 @@
+"""``Assistant``: the one Python API that the CLI, the app and the evaluation use.
+
+>>> from assistant import Assistant
+>>> bot = Assistant.build(docs_dir="documents", index_dir="index")   # doctest: +SKIP
+>>> answer = bot.ask("Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?")  # doctest: +SKIP
+>>> answer.quotes[0].text                                           # doctest: +SKIP
+'Phát huy thành quả đạt được, ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm. …'
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from . import store
+from .answering import Answer, compose
+from .config import Settings
+from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
+from .indexing import BuildReport, Progress, build_index
+from .retrieval import Retriever
+
+MAX_QUESTION_CHARS = 2000
+
+
+class EmbedderMismatch(store.IndexUnavailable):
+    """The index was built with another embedder than the one asked for."""
+
+
+def clean_question(question: object) -> tuple[str, str | None]:
+    """(question to search, message when there is nothing to search)."""
+    if not isinstance(question, str):
+        return "", "Câu hỏi phải là văn bản."
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
+    text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+    if not any(ch.isalnum() for ch in text):
+        return text, "Vui lòng nhập câu hỏi bằng chữ (câu hỏi đang trống hoặc chỉ có dấu câu)."
+    return text, None
+
+
+class Assistant:
+    """Answers questions about indexed documents with verbatim quotes."""
+
+    def __init__(self, data: store.IndexData, embedder: Embedder, settings: Settings | None = None,
+                 index_dir: Path | None = None) -> None:
+        if data.embedder_name != embedder.name:
+            raise EmbedderMismatch(
+                f"the index was built with {data.embedder_name}, not {embedder.name}; "
+                f"rebuild it with: assistant index --embedder {embedder.name}")
+        self.data = data
+        self.embedder = embedder
+        self.settings = settings or Settings()
+        self.index_dir = index_dir
+        self.retriever = Retriever(data, embedder, self.settings)
+        self.last_build: BuildReport | None = None
+
+    @classmethod
+    def open(cls, index_dir: str | Path = "index", embedder: Embedder | str | None = None,
+             settings: Settings | None = None) -> "Assistant":
+        """Load a built index. ``embedder`` defaults to the one the index was built with."""
+        data = store.load(Path(index_dir))
+        if embedder is None or isinstance(embedder, str):
+            embedder = load_embedder(embedder or data.embedder_name)
+        return cls(data, embedder, settings, Path(index_dir))
+
+    @classmethod
+    def build(cls, docs_dir: str | Path = "documents", index_dir: str | Path = "index",
+              embedder: Embedder | str = DEFAULT_EMBEDDER, settings: Settings | None = None,
+              progress: Progress | None = None) -> "Assistant":
+        """Build or update the index of ``docs_dir`` in ``index_dir`` and return an assistant.
+
+        Unchanged documents are not embedded again; ``.last_build`` reports what was done.
+        """
+        if isinstance(embedder, str):
+            embedder = load_embedder(embedder)
+        data, report = build_index(Path(docs_dir), Path(index_dir), embedder, progress)
+        assistant = cls(data, embedder, settings, Path(index_dir))
+        assistant.last_build = report
+        return assistant
+
+    def ask(self, question: str, k: int = 3, documents: set[str] | None = None) -> Answer:
+        """Answer with up to ``k`` verbatim quotes, or abstain.
+
+        ``documents`` limits the search to those document paths.
+        """
+        text, problem = clean_question(question)
+        if problem:
+            return Answer(text, True, [], message=problem)
+        k = max(1, min(int(k), 20))
+        retrieval = self.retriever.retrieve(text, documents)
+        return compose(text, retrieval, self.data, self.settings, k)

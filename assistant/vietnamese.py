@@ -1,0 +1,168 @@
+"""Vietnamese text handling for *matching only*.
+
+Nothing here changes what is shown to a user: quotes are always slices of the
+loaded document text. These functions turn text into comparable keys so that
+"hoà" matches "hòa", "nhiem vu" matches "nhiệm vụ", "TP.HCM" matches
+"Thành phố Hồ Chí Minh", "XIII" matches "13" and "2025–2030" matches
+"2025 - 2030".
+
+Every syllable gets two keys:
+
+* the *accented key*: the syllable lower-cased, its tone mark removed and put
+  at the end as a digit ("hòa" and "hoà" both give ``hoa2``), so tone-mark
+  placement does not matter but the tone still does;
+* the *folded key*: every diacritic removed and đ→d ("hoa"), for questions
+  typed without accents.
+
+>>> syllable_keys("Hoà")
+('hoa2', 'hoa')
+>>> [t.key for t in tokenize(prepare("Đại hội XIII, TP.HCM"))]
+['đai6', 'hôi6', '13', 'tphcm']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Combining tone marks in NFD: grave, acute, tilde, hook above, dot below.
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "6"}
+# Combining marks follow their letter in NFD text; \w alone would split there.
+_WORD = re.compile(r"\w[\w\u0300-\u036f]*", re.UNICODE)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
+_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]")
+_ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Words after which a single Roman letter is a number ("lần thứ V", "khóa X").
+_ORDINAL_CUES = {"thu", "hoi", "khoa", "lan", "ky"}
+
+# Spelled-out names and abbreviations that mean the same thing. Each pattern
+# is matched on NFC text, case-insensitively, diacritics optional.
+_ALIASES = [
+    (re.compile(r"\b(?:th[aà]nh\s+ph[oố]|tp\.?)\s*(?:h[oồ]\s+ch[ií]\s+minh|h\.?\s?c\.?\s?m)\b", re.I), "tphcm"),
+    (re.compile(r"\bs[aà]i\s+g[oò]n\b", re.I), "tphcm"),
+    (re.compile(r"\bh[aà]\s+n[oộ]i\b", re.I), "hanoi"),
+]
+
+#: Question words and glue that say nothing about *which* passage answers.
+STOPWORDS = frozenset(
+    "là gì nào sao bao nhiêu ai của những các được có thế như về và trong cho thì với đã sẽ "
+    "này đó ra mấy không hay hoặc một theo từ khi nào đâu vậy còn the what which who how are is "
+    "of in to a an do does".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One syllable of a text with its position and matching keys."""
+
+    start: int
+    end: int
+    key: str
+    folded: str
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def syllable_keys(syllable: str) -> tuple[str, str]:
+    """Return (accented key, folded key) of one syllable."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    tone = ""
+    kept = []
+    for ch in decomposed:
+        if ch in _TONES:
+            tone = _TONES[ch]
+        else:
+            kept.append(ch)
+    toneless = unicodedata.normalize("NFC", "".join(kept))
+    folded = "".join(ch for ch in kept if not unicodedata.combining(ch)).replace("đ", "d")
+    return toneless + tone, folded
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (or đ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return any(unicodedata.combining(ch) for ch in decomposed) or "đ" in text.lower()
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics, đ→d: the accent-free form of a text."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+
+
+def _roman_value(word: str) -> int | None:
+    if not word or not _ROMAN.match(word):
+        return None
+    total = 0
+    for current, following in zip(word, word[1:] + " "):
+        value = _ROMAN_VALUES[current]
+        total += -value if following != " " and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+def prepare(text: str) -> str:
+    """Normalise a text for matching: NFC, visible characters, dashes, aliases.
+
+    Aliases change lengths, so the result is for keys only, never for offsets.
+    """
+    text = _DASHES.sub("-", _INVISIBLE.sub("", nfc(text)))
+    for pattern, replacement in _ALIASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into syllables with offsets into ``text`` and their keys.
+
+    Offsets refer to ``text`` as given (no alias rewriting), so they can be
+    used to highlight words inside a verbatim quote.
+    """
+    tokens: list[Token] = []
+    previous = ""
+    for match in _WORD.finditer(text):
+        word = nfc(match.group())
+        roman = _roman_value(word)
+        if roman is not None and (len(word) > 1 or previous in _ORDINAL_CUES):
+            key = folded = str(roman)
+        else:
+            key, folded = syllable_keys(word)
+        tokens.append(Token(match.start(), match.end(), key, folded))
+        previous = folded
+    return tokens
+
+
+def matching_terms(text: str, accented: bool = True) -> list[str]:
+    """Terms for lexical ranking: syllables and syllable bigrams.
+
+    With ``accented`` the accented keys are returned together with the folded
+    ones (prefixed ``f:``); without it, only the folded ones, which is what a
+    question typed without diacritics can match.
+    """
+    tokens = tokenize(prepare(text))
+    folded = [t.folded for t in tokens]
+    terms = ["f:" + w for w in folded] + ["f:" + a + "_" + b for a, b in zip(folded, folded[1:])]
+    if accented:
+        keys = [t.key for t in tokens]
+        terms += keys + [a + "_" + b for a, b in zip(keys, keys[1:])]
+    return terms
+
+
+_STOP_KEYS = frozenset(syllable_keys(w)[0] for w in STOPWORDS)
+_STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+
+
+def content_keys(text: str) -> set[str]:
+    """Folded keys of the words that carry meaning (question words dropped).
+
+    Stop words are recognised by their accented key, so "trọng" stays while
+    "trong" goes; a text without diacritics can only be judged folded.
+    """
+    accented = has_diacritics(text)
+    return {
+        t.folded
+        for t in tokenize(prepare(text))
+        if (t.key not in _STOP_KEYS if accented else t.folded not in _STOP_FOLDED)
+    }
