@@ -19,10 +19,11 @@ _LIST_QUESTION = re.compile(
 )
 
 
-_COUNT_WORDS = r"(\d+|hai|ba|bon|nam|sau|bay|tam|chin|muoi|mot so|nhieu)"
-_ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau|do la)\b")
+# Counted with their accents ("tám", not "tâm"); "năm" (five) is left out: it is also "year".
+_COUNT_WORDS = frozenset("hai ba bốn sáu bảy tám chín mười nhiều".split())
+_ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau)\b|^do la\b")
 #: how far below the best sentence a list's opening sentence may score and still be preferred
-LIST_HEAD_MARGIN = 0.1
+LIST_HEAD_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,13 @@ def announces_list(sentence: str, question_keys: set[str]) -> bool:
     folded = fold(prepare(sentence))
     if _ANNOUNCES_LIST.search(folded):
         return True
-    counted = re.findall(_COUNT_WORDS + r"\s+(\w+)", folded)
-    return any(noun in question_keys for _, noun in counted)
+    tokens = tokenize(sentence)
+    for count, noun in zip(tokens, tokens[1:]):
+        word = sentence[count.start:count.end].lower()
+        is_count = word in _COUNT_WORDS or (word.isdigit() and len(word) <= 2)
+        if is_count and not noun.folded.isdigit() and noun.folded in question_keys:
+            return True
+    return False
 
 
 def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> ScoredUnit:
