@@ -26,6 +26,8 @@ _HEADING_MAX_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”»’)\]]*(?=\s)")
 _CLAUSE_END = re.compile(r";(?=\s)")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# "TP.", "TS.", "ThS.", "PGS." and the like: a dot after them does not end a sentence.
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZĐ]{1,3}|ThS|Tp|PGS|GS|TS|BS|Th)\.$")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_heading(line: str, after_break: bool) -> bool:
+def _is_heading(line: str, after_break: bool, next_line: str) -> bool:
     if _MARKDOWN_HEADING.match(line):
         return True
     words = line.split()
@@ -84,6 +86,8 @@ def _is_heading(line: str, after_break: bool) -> bool:
         and 0 < len(words) <= _HEADING_MAX_WORDS
         and not line.endswith(_TERMINAL)
         and (line[0].isupper() or line[0].isdigit())
+        # a wrapped line goes on in lower case; a heading is followed by a new paragraph
+        and not next_line[:1].islower()
     )
 
 
@@ -97,16 +101,18 @@ def paragraphs(text: str) -> list[_Block]:
     open_start: int | None = None
     open_end = 0
     after_break = True
-    for start, end in _lines(text):
-        start, end = _stripped(text, start, end)
+    spans = [_stripped(text, start, end) for start, end in _lines(text)]
+    for number, (start, end) in enumerate(spans):
         line = text[start:end]
+        following = spans[number + 1] if number + 1 < len(spans) else (0, 0)
+        next_line = text[following[0]:following[1]]
         if not line:
             if open_start is not None:
                 blocks.append(_Block(open_start, open_end, False))
                 open_start = None
             after_break = True
             continue
-        if _is_heading(line, after_break):
+        if _is_heading(line, after_break, next_line):
             if open_start is not None:
                 blocks.append(_Block(open_start, open_end, False))
                 open_start = None
@@ -160,6 +166,8 @@ def _split_at(text: str, start: int, end: int, boundary: re.Pattern) -> list[tup
         following = text[match.end():end].lstrip()
         # "TP. Thủ Đức" or "v.v. và" do not end a sentence: the next word must start a new one.
         if boundary is _SENTENCE_END and following and not (following[0].isupper() or following[0] in "\"“«(0123456789-–•"):
+            continue
+        if boundary is _SENTENCE_END and _ABBREVIATION.search(text, piece_start, match.start() + 1):
             continue
         pieces.append(_stripped(text, piece_start, match.end()))
         piece_start = match.end()

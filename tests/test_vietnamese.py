@@ -1,0 +1,50 @@
+from assistant.vietnamese import content_keys, fold, has_diacritics, matching_terms, prepare, syllable_keys, tokenize
+
+
+def test_tone_mark_placement_does_not_matter():
+    assert syllable_keys("hoà") == syllable_keys("hòa")
+    assert syllable_keys("thuỷ") == syllable_keys("thủy")
+
+
+def test_tone_still_matters_but_folding_removes_it():
+    assert syllable_keys("tâm")[0] != syllable_keys("tám")[0]
+    assert syllable_keys("tâm")[1] == syllable_keys("tám")[1] == "tam"
+
+
+def test_folding_maps_d_stroke_and_strips_all_diacritics():
+    assert fold("Đảng ủy Đồng Nai") == "dang uy dong nai"
+    assert not has_diacritics("nhiem vu trong tam") and has_diacritics("nhiệm vụ")
+
+
+def test_nfd_text_gives_the_same_keys_with_offsets_into_the_nfd_text():
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Cộng hòa xã hội")
+    tokens = tokenize(nfd)
+    assert [t.key for t in tokens] == [t.key for t in tokenize("Cộng hòa xã hội")]
+    assert nfd[tokens[1].start:tokens[1].end] == unicodedata.normalize("NFD", "hòa")
+
+
+def test_dash_variants_give_the_same_terms():
+    variants = ["2025-2030", "2025 - 2030", "2025 – 2030", "2025—2030"]
+    assert len({tuple(matching_terms(v)) for v in variants}) == 1
+
+
+def test_city_names_and_abbreviations_match():
+    forms = ["TPHCM", "TP.HCM", "TP HCM", "Thành phố Hồ Chí Minh", "thanh pho Ho Chi Minh"]
+    assert {tuple(t.folded for t in tokenize(prepare(f))) for f in forms} == {("tphcm",)}
+
+
+def test_roman_numerals_in_congress_numbers_match_digits():
+    assert [t.key for t in tokenize("Đại hội XIII")][-1] == "13"
+    assert [t.key for t in tokenize("lần thứ V")][-1] == "5"
+    assert [t.key for t in tokenize("Vì vậy")][0] != "5"
+
+
+def test_content_keys_drop_question_words_but_keep_look_alikes():
+    keys = content_keys("Những nhiệm vụ trọng tâm là gì?")
+    assert "trong" in keys and "gi" not in keys and "nhung" not in keys
+
+
+def test_invisible_characters_do_not_split_words():
+    assert [t.folded for t in tokenize(prepare("nhiệm\u200b vụ"))] == ["nhiem", "vu"]
