@@ -1,0 +1,80 @@
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from assistant import NOT_FOUND
+from assistant.evaluation import metrics, run
+
+TASKS_QUESTION = "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?"
+
+
+def assert_verbatim(assistant, answer):
+    for quote in answer.quotes + answer.nearest:
+        assert assistant.data.documents[quote.document].text[quote.start:quote.end] == quote.text
+
+
+def test_every_quote_of_every_dev_question_is_verbatim(report_assistant, dev_items):
+    for item in dev_items:
+        assert_verbatim(report_assistant, report_assistant.ask(item.question))
+
+
+def test_the_2024_tasks_question_quotes_the_paragraph_announcing_the_five_tasks(report_assistant):
+    answer = report_assistant.ask(TASKS_QUESTION)
+    assert not answer.abstained
+    assert any("5 nhiệm vụ trọng tâm" in q.text for q in answer.quotes)
+    assert all(q.section == "Chủ động xử lý các vấn đề phát sinh từ thực tiễn" for q in answer.quotes)
+
+
+def test_a_budget_question_the_report_does_not_answer_abstains(report_assistant):
+    answer = report_assistant.ask("Ngân sách của TPHCM năm 2024 là bao nhiêu?")
+    assert answer.abstained and answer.quotes == [] and answer.render() == NOT_FOUND
+    assert answer.nearest  # shown apart, never as quotes
+
+
+def test_questions_without_diacritics_find_the_passage_and_offer_the_accented_reading(report_assistant):
+    answer = report_assistant.ask("nang cao chat luong du bao tinh hinh")
+    assert "nâng cao chất lượng dự báo tình hình" in answer.quotes[0].text
+    assert answer.did_you_mean == "nâng cao chất lượng dự báo tình hình"
+
+
+def test_quotes_are_sentences_not_whole_pages(report_assistant):
+    answer = report_assistant.ask("Quy định 114 của Bộ Chính trị về vấn đề gì?")
+    assert "Quy định 114" in answer.quotes[0].text and len(answer.quotes[0].text) < 600
+
+
+def test_the_document_filter_limits_the_search(report_assistant):
+    assert report_assistant.ask(TASKS_QUESTION, documents={"other.txt"}).abstained
+
+
+def test_answer_json_has_the_documented_shape(report_assistant):
+    record = report_assistant.ask(TASKS_QUESTION).to_dict()
+    assert set(record) == {"question", "abstained", "quotes", "nearest"}
+    assert set(record["quotes"][0]) == {"text", "document", "start", "end", "section", "page", "score"}
+
+
+def test_dev_set_metrics_are_computed_and_every_quote_is_verbatim(report_assistant, dev_items):
+    texts = {p: d.text for p, d in report_assistant.data.documents.items()}
+    summary = metrics(run(dev_items, report_assistant.ask, texts))
+    assert summary.questions == 40 and summary.answerable == 36
+    assert summary.verbatim == 1.0
+    # A floor well under what the pipeline measures (see README), to catch a broken pipeline.
+    assert summary.answer_at_3 >= 0.8
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=0, max_size=200))
+def test_random_questions_never_crash_and_keep_quotes_verbatim(report_assistant, question):
+    answer = report_assistant.ask(question)
+    assert_verbatim(report_assistant, answer)
+    assert answer.abstained or answer.quotes
+
+
+def test_questions_with_nothing_to_search_get_a_clear_message(report_assistant):
+    for question in ["", "   ", "?!...", "\x00\x01"]:
+        answer = report_assistant.ask(question)
+        assert answer.abstained and answer.message and not answer.quotes
+
+
+def test_a_follow_up_question_carries_the_previous_topic():
+    from assistant.pipeline import follow_up_question
+
+    assert follow_up_question("năm 2025 thì sao?", "Nhiệm vụ năm 2024 là gì?") == "năm 2025 thì sao? Nhiệm vụ năm   là gì?"
+    assert follow_up_question("Ai là Trưởng Ban Tuyên giáo?", "Nhiệm vụ năm 2024 là gì?") == "Ai là Trưởng Ban Tuyên giáo?"

@@ -1,0 +1,172 @@
+"""The app in a real browser (Debian's chromium driven by Playwright) against a real server on 127.0.0.1."""
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import CHROMIUM, CHROMIUM_FLAGS, REPORT, ROOT
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = ROOT / "test-artifacts"
+XSS = "Tài liệu thử nghiệm an toàn <script>alert('xss')</script> và <img src=x onerror=alert(1)> hiển thị."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("serve")
+    (work / "documents").mkdir()
+    shutil.copy(ROOT / "documents" / REPORT, work / "documents" / REPORT)
+    (work / "documents" / "an-toan.txt").write_text(XSS, encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=work,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read())
+            time.sleep(0.5)
+    yield url, work
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1200}, accept_downloads=True)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server[0], wait_until="load")
+    page.wait_for_selector("#question textarea")
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def ask(page, question: str):
+    count = page.locator("#chat .message").count()
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(f"document.querySelectorAll('#chat .message').length > {count + 1}", timeout=30000)
+    page.wait_for_timeout(300)
+    return page.locator("#chat .message").last
+
+
+def test_api_ask_returns_the_json_answer_through_gradio_client(server):
+    from gradio_client import Client
+
+    answer = Client(server[0], verbose=False).predict("Quy định 114 của Bộ Chính trị về vấn đề gì?", 3, api_name="/ask")
+    text = (server[1] / "documents" / REPORT).read_text(encoding="utf-8")
+    assert answer["quotes"] and all(text[q["start"]:q["end"]] == q["text"] for q in answer["quotes"])
+
+
+def test_the_2024_tasks_question_shows_the_quote_and_its_citation(page):
+    message = ask(page, "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?")
+    assert "5 nhiệm vụ trọng tâm" in message.inner_text()
+    assert "Theo bao-cao-xay-dung-dang-tphcm-2024.txt" in message.inner_text()
+    assert message.locator("blockquote mark").count() > 0
+    page.screenshot(path=ARTIFACTS / "chat-2024-tasks.png", full_page=True)
+
+
+def test_a_question_without_diacritics_offers_the_accented_reading(page):
+    message = ask(page, "nang cao chat luong du bao tinh hinh")
+    assert "Có phải bạn muốn hỏi" in message.inner_text() and "dự báo tình hình" in message.inner_text()
+    page.screenshot(path=ARTIFACTS / "chat-no-diacritics.png", full_page=True)
+
+
+def test_an_abstention_shows_the_fixed_message_and_folds_the_nearest_away(page):
+    message = ask(page, "Ngân sách của TPHCM năm 2024 là bao nhiêu?")
+    assert "Không tìm thấy nội dung phù hợp trong tài liệu." in message.inner_text()
+    assert message.locator("details").first.get_attribute("open") is None
+    page.screenshot(path=ARTIFACTS / "chat-abstention.png", full_page=True)
+
+
+def test_a_follow_up_question_carries_the_topic(page):
+    ask(page, "Quy định 114 của Bộ Chính trị về vấn đề gì?")
+    message = ask(page, "Còn Nghị định 73 thì sao?")
+    assert "Nghị định 73 của Chính phủ quy định về khuyến khích" in message.inner_text()
+    page.screenshot(path=ARTIFACTS / "chat-follow-up.png", full_page=True)
+
+
+def test_document_text_with_html_is_shown_inert(page):
+    message = ask(page, "tài liệu thử nghiệm an toàn hiển thị")
+    assert "<script>" in message.inner_text()
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    page.screenshot(path=ARTIFACTS / "chat-xss-inert.png", full_page=True)
+
+
+def test_pinning_two_quotes_and_exporting_a_docx(page, tmp_path):
+    import docx
+
+    ask(page, "Quy định 114 của Bộ Chính trị về vấn đề gì?")
+    options = page.locator("#pick label")
+    options.nth(0).click()
+    options.nth(1).click()
+    page.click("#pin")
+    page.get_by_role("tab", name="Tài liệu học tập").click()
+    page.wait_for_function("document.querySelector('#sheet').innerText.includes('Quy định 114')")
+    page.click("#export")
+    link = page.locator("#exported a[href*='.docx']").first
+    link.wait_for(timeout=30000)
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "sheet.docx"
+    download.value.save_as(path)
+    paragraphs = [p.text for p in docx.Document(path).paragraphs]
+    assert sum(p.startswith("Theo ") for p in paragraphs) == 2
+    assert any("Quy định 114" in p for p in paragraphs)
+    page.screenshot(path=ARTIFACTS / "study-sheet.png", full_page=True)
+
+
+def test_uploading_a_pdf_then_asking_about_it(page, server, tmp_path):
+    from conftest import html_to_pdf
+
+    pdf = html_to_pdf("<html><meta charset='utf-8'><body><h2>Kế hoạch chuyển đổi số</h2><p>Năm 2025, thành phố "
+                      "triển khai nền tảng dữ liệu dùng chung cho các sở ngành.</p></body></html>", tmp_path,
+                      "ke-hoach.pdf")
+    page.get_by_role("tab", name="Tài liệu").first.click()
+    page.set_input_files("#upload input[type=file]", str(pdf))
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('ke-hoach.pdf')", timeout=60000)
+    assert (server[1] / "documents" / "ke-hoach.pdf").is_file()
+    page.screenshot(path=ARTIFACTS / "documents-upload.png", full_page=True)
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    message = ask(page, "nền tảng dữ liệu dùng chung")
+    assert "ke-hoach.pdf" in message.inner_text() and "trang 1" in message.inner_text()
+
+
+def test_the_evaluation_tab_runs_the_dev_set(page):
+    from conftest import SHARED
+
+    page.get_by_role("tab", name="Đánh giá").click()
+    page.set_input_files("#qa-file input[type=file]", str(SHARED / "qa" / "dev.jsonl"))
+    page.click("#run-eval")
+    page.wait_for_function("document.querySelector('#metrics').innerText.includes('Answer@1')", timeout=120000)
+    page.wait_for_function("document.querySelector('#misses').innerText.includes('dev-')", timeout=30000)
+    page.screenshot(path=ARTIFACTS / "evaluation.png", full_page=True)
