@@ -73,7 +73,9 @@ class SentenceTransformerEmbedder:
             ) from error
         self._model = SentenceTransformer(model, device="cpu")
         self.name = f"sentence-transformers/{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self._query_prefix, self._passage_prefix = prefixes_for(model)
         self._batch_size = batch_size
 
