@@ -18,7 +18,7 @@ from . import evaluation
 from .answering import Answer, Quote
 from .config import NOT_FOUND
 from .indexing import BuildReport, NothingToIndex
-from .loaders import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES, DocumentError
+from .loaders import SUPPORTED_SUFFIXES
 from .pipeline import Assistant, follow_up_question
 from .store import IndexData
 from .studysheet import to_markdown, write_docx

@@ -73,7 +73,8 @@ def _eval_results(assistant: Assistant, items: list[evaluation.QAItem]):
 
 
 def cmd_eval(args) -> int:
-    assistant = Assistant.open(args.index)
+    # Like serve: evaluate the current documents, building or updating the index first.
+    assistant = _build(args)
     items = evaluation.load_qa(Path(args.qa))
     as_written, folded = _eval_results(assistant, items)
     report = evaluation.Report(Path(args.qa).name, as_written, folded)
@@ -114,6 +115,7 @@ def parser() -> argparse.ArgumentParser:
 
     ev = commands.add_parser("eval", help="run a Q&A file and print the metrics")
     ev.add_argument("--qa", default="eval/qa.jsonl")
+    ev.add_argument("--docs", default="documents")
     ev.add_argument("--index", default="index")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--report", help="also write a Markdown report here (e.g. eval/REPORT.md)")

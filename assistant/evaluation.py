@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .answering import Answer
-from .vietnamese import fold
 
 K_QUOTES = 10
 
