@@ -118,6 +118,27 @@ def _sentence_spans(units: list[ScoredUnit], k: int, merge_ratio: float) -> list
     return spans
 
 
+def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], min_chars: int) -> _Span:
+    """Grow a short span by its better-scoring neighbour until it reaches ``min_chars``.
+
+    A neighbour that would take the quote past twice ``min_chars`` is not added:
+    the quote stays a sentence or two, never a page.
+    """
+    units = data.chunks[span.chunk].units
+    length = lambda first, last: units[last][1] - units[first][0]  # noqa: E731
+    while length(span.first, span.last) < min_chars:
+        options = [(scores.get((span.chunk, n), float("-inf")), n)
+                   for n in (span.first - 1, span.last + 1) if 0 <= n < len(units)]
+        if not options:
+            break
+        _, n = max(options)
+        first, last = min(span.first, n), max(span.last, n)
+        if length(first, last) > 2 * min_chars:
+            break
+        span.first, span.last = first, last
+    return span
+
+
 def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
     head, tail = data.chunks[chunk_numbers[0]], data.chunks[chunk_numbers[-1]]
     start, end = head.units[first_unit][0], tail.units[last_unit][1]
@@ -202,6 +223,9 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
         quotes = _list_quotes(data, _list_head(data, retrieval.units, question), k)
     else:
         spans = _sentence_spans(retrieval.units, k, settings.merge_ratio)
+        if settings.quote_min_chars:
+            scores = {(u.chunk, u.unit): u.score for u in retrieval.units}
+            spans = [_widen(s, data, scores, settings.quote_min_chars) for s in spans]
         quotes = [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
     if confidence(best) < settings.abstain_below:
         return Answer(question, True, [], nearest=quotes)

@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | serve | eval``, a thin layer over ``Assistant``."""
+"""Command line: ``assistant index | ask | serve | eval | bench-squad``, a thin layer over ``Assistant``."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,7 @@ from . import evaluation, store
 from .embedding import DEFAULT_EMBEDDER
 from .indexing import NothingToIndex
 from .pipeline import Assistant
+from .squad import SquadFileError
 
 
 def _progress_bar():
@@ -87,6 +88,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_bench_squad(args) -> int:
+    from .embedding import load_embedder
+    from .squad import run_squad
+
+    result = run_squad([Path(f) for f in args.files], load_embedder(args.embedder))
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="assistant", description=__doc__.split("\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -120,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--report", help="also write a Markdown report here (e.g. eval/REPORT.md)")
     ev.set_defaults(run=cmd_eval)
+
+    squad = commands.add_parser("bench-squad", help="benchmark on SQuAD-format JSON files (paragraphs pooled)")
+    squad.add_argument("files", nargs="+")
+    squad.add_argument("--embedder", default=DEFAULT_EMBEDDER)
+    squad.add_argument("--json", action="store_true")
+    squad.set_defaults(run=cmd_bench_squad)
     return main
 
 
@@ -127,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (store.IndexUnavailable, NothingToIndex, evaluation.QAFileError, OSError) as error:
+    except (store.IndexUnavailable, NothingToIndex, evaluation.QAFileError, SquadFileError, OSError) as error:
         print(f"assistant: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

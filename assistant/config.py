@@ -25,12 +25,17 @@ class Settings:
     lexical_weight: float = 1.0
     #: chunks whose sentences are scored for quoting
     answer_chunks: int = 6
-    #: sentence score = cosine + coverage_weight * sentence coverage + context_weight * paragraph
-    #: coverage + chunk_weight * fused chunk score (0..1)
-    coverage_weight: float = 0.3
-    context_weight: float = 0.1
-    chunk_weight: float = 0.1
+    #: sentence score = cosine + coverage_weight * sentence coverage + phrase_weight * share of the
+    #: question's syllable pairs in the sentence + context_weight * paragraph coverage
+    #: + chunk_weight * fused chunk score (0..1)
+    coverage_weight: float = 0.1
+    phrase_weight: float = 0.2
+    context_weight: float = 0.2
+    chunk_weight: float = 0.2
     #: a neighbouring sentence joins a quote when its score is this close to the quote's
     merge_ratio: float = 0.97
+    #: a quote shorter than this grows by its better-scoring neighbouring sentence,
+    #: so a short sentence comes with the context that usually holds the answer
+    quote_min_chars: int = 200
     #: abstain when the best sentence's confidence is below this
-    abstain_below: float = 1.35
+    abstain_below: float = 1.3

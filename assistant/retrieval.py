@@ -14,7 +14,7 @@ import numpy as np
 
 from .config import Settings
 from .store import IndexData
-from .vietnamese import content_keys, has_diacritics, matching_terms, prepare, tokenize
+from .vietnamese import content_keys, folded_bigrams, has_diacritics, matching_terms, prepare, tokenize
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Retriever:
             ranked = [(c, v) for c, v in ranked if self.data.chunks[c].document in allowed_documents]
         ranked = ranked[: s.answer_chunks]
         keys = {key: self.idf(key) for key in content_keys(question)}
+        phrases = folded_bigrams(question)
         units: list[ScoredUnit] = []
         top_fused = ranked[0][1] if ranked else 1.0
         for chunk, fused in ranked:
@@ -125,8 +126,10 @@ class Retriever:
             # paragraph or its heading holds count too, at a lower weight.
             context = self._coverage(keys, f"{record.section or ''}\n{record.text}")
             for position, unit in enumerate(record.units):
-                coverage = self._coverage(keys, record.unit_text(unit))
-                score = (float(sims[position]) + s.coverage_weight * coverage
+                text = record.unit_text(unit)
+                coverage = self._coverage(keys, text)
+                phrase = len(phrases & folded_bigrams(text)) / len(phrases) if phrases else 0.0
+                score = (float(sims[position]) + s.coverage_weight * coverage + s.phrase_weight * phrase
                          + s.context_weight * context + s.chunk_weight * fused / top_fused)
                 units.append(ScoredUnit(chunk, position, float(sims[position]), coverage, score))
         units.sort(key=lambda u: -u.score)

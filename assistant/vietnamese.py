@@ -166,3 +166,9 @@ def content_keys(text: str) -> set[str]:
         for t in tokenize(prepare(text))
         if (t.key not in _STOP_KEYS if accented else t.folded not in _STOP_FOLDED)
     }
+
+
+def folded_bigrams(text: str) -> set[tuple[str, str]]:
+    """Consecutive syllable pairs (folded): phrases such as "thôi học" rather than two loose words."""
+    folded = [t.folded for t in tokenize(prepare(text))]
+    return set(zip(folded, folded[1:]))

@@ -1,0 +1,33 @@
+import json
+
+import pytest
+
+from assistant.squad import SquadFileError, load_squad, run_squad
+from conftest import SHARED
+
+UIT_TEST = SHARED / "benchmarks" / "uit-regulation-qa" / "test_reg.json"
+
+
+def test_each_paragraph_becomes_a_document_and_every_question_is_kept():
+    documents, questions = load_squad([UIT_TEST])
+    assert len(documents) == 13 and len(questions) == 95
+    paths = {d.path for d in documents}
+    assert all(q.paragraph in paths for q in questions)
+
+
+def test_a_file_that_is_not_squad_is_named_in_the_error(tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps({"data": [{"paragraphs": [{"qas": []}]}]}), encoding="utf-8")
+    with pytest.raises(SquadFileError, match="broken.json"):
+        load_squad([bad])
+
+
+def test_benchmark_on_uit_test_file_measures_quotes_against_answer_texts(embedder):
+    result = run_squad([UIT_TEST], embedder)
+    figures = result.figures()
+    assert figures["questions"] == 95
+    # Every rank is the position of a quote that holds an answer, so Answer@1 ≤ Answer@5 ≤ 1
+    # and a quote from the right paragraph is found at least as often as an answer.
+    assert 0.5 < figures["answer@1"] <= figures["answer@5"] <= 1
+    assert figures["paragraph@1"] >= figures["answer@1"] - 0.1
+    assert "| answer@1 |" in result.text()
