@@ -15,6 +15,7 @@ answer quotes, so every offset points into the document text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .loaders import Document
@@ -146,24 +147,51 @@ def split_units(text: str, start: int, end: int, max_chars: int = MAX_UNIT_CHARS
     units = []
     for s_start, s_end in _split_at(text, start, end, _SENTENCE_END):
         if s_end - s_start > max_chars:
-            units.extend(_split_at(text, s_start, s_end, _CLAUSE_END))
+            for c_start, c_end in _split_at(text, s_start, s_end, _CLAUSE_END):
+                units.extend(_split_long(text, c_start, c_end, 2 * max_chars))
         else:
             units.append((s_start, s_end))
     return units
 
 
-def _inside_quotation(text: str, start: int, position: int) -> bool:
-    opened = text.count("“", start, position) + text.count("«", start, position)
-    closed = text.count("”", start, position) + text.count("»", start, position)
-    return opened > closed or text.count('"', start, position) % 2 == 1
+def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut a run without punctuation (a 1 MB line) at spaces into pieces of at most ``max_chars``."""
+    pieces = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + 1, start + max_chars)
+        if cut <= start:
+            cut = start + max_chars
+            # never between a letter and its combining accent (NFD text)
+            while cut > start + 1 and unicodedata.combining(text[cut]):
+                cut -= 1
+        pieces.append(_stripped(text, start, cut))
+        start = cut
+    pieces.append(_stripped(text, start, end))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+class _QuoteDepth:
+    """Whether a position lies inside quotation marks, counted forward once (linear in the text)."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.position, self.open, self.straight = text, start, 0, 0
+
+    def inside(self, position: int) -> bool:
+        for ch in self.text[self.position:position]:
+            self.open += (ch in "“«") - (ch in "”»")
+            self.straight += ch == '"'
+        self.position = max(self.position, position)
+        return self.open > 0 or self.straight % 2 == 1
 
 
 def _split_at(text: str, start: int, end: int, boundary: re.Pattern) -> list[tuple[int, int]]:
     pieces, piece_start = [], start
+    quotes = _QuoteDepth(text, start)
     for match in boundary.finditer(text, start, end):
-        if boundary is _CLAUSE_END and _inside_quotation(text, start, match.start()):
+        if boundary is _CLAUSE_END and quotes.inside(match.start()):
             continue  # a semicolon inside a quoted title does not end a clause
-        following = text[match.end():end].lstrip()
+        next_visible = _stripped(text, match.end(), end)[0]
+        following = text[next_visible:min(next_visible + 1, end)]
         # "TP. Thủ Đức" or "v.v. và" do not end a sentence: the next word must start a new one.
         if boundary is _SENTENCE_END and following and not (following[0].isupper() or following[0] in "\"“«(0123456789-–•"):
             continue

@@ -1,8 +1,14 @@
 """Shared fixtures: the real bundled model, a real index of the report, the shared data."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -53,3 +59,33 @@ def html_to_pdf(html: str, folder: Path, name: str = "doc.pdf") -> Path:
     subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
     return pdf
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(work: Path, *extra: str):
+    """``assistant serve`` in ``work`` on a free port of 127.0.0.1; yields (url, process)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra],
+                               cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                raise RuntimeError(f"assistant serve did not start:\n{process.stdout.read()}")
+            time.sleep(0.5)
+    try:
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

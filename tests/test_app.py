@@ -1,24 +1,13 @@
 """The app in a real browser (Debian's chromium driven by Playwright) against a real server on 127.0.0.1."""
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, REPORT, ROOT
+from conftest import CHROMIUM, CHROMIUM_FLAGS, REPORT, ROOT, running_server
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = ROOT / "test-artifacts"
 XSS = "Tài liệu thử nghiệm an toàn <script>alert('xss')</script> và <img src=x onerror=alert(1)> hiển thị."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -27,22 +16,8 @@ def server(tmp_path_factory):
     (work / "documents").mkdir()
     shutil.copy(ROOT / "documents" / REPORT, work / "documents" / REPORT)
     (work / "documents" / "an-toan.txt").write_text(XSS, encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=work,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read())
-            time.sleep(0.5)
-    yield url, work
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server(work) as (url, _process):
+        yield url, work
 
 
 @pytest.fixture(scope="module")
