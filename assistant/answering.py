@@ -179,12 +179,15 @@ def announces_list(sentence: str, question_keys: set[str]) -> bool:
 
 
 def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> ScoredUnit:
-    """The best sentence that opens a list, if one scores close to the best sentence."""
+    """The best sentence that opens a list in the best sentence's section, if one scores close to it."""
     keys = content_keys(question)
+    best = data.chunks[units[0].chunk]
     for unit in units:
         if unit.score < units[0].score - LIST_HEAD_MARGIN:
             break
         chunk = data.chunks[unit.chunk]
+        if (chunk.document, chunk.section) != (best.document, best.section):
+            continue  # a list from another part of the document answers another topic
         if announces_list(chunk.unit_text(chunk.units[unit.unit]), keys):
             return unit
     return units[0]

@@ -19,7 +19,7 @@ from .answering import Answer, Quote
 from .config import NOT_FOUND
 from .indexing import BuildReport, NothingToIndex
 from .loaders import SUPPORTED_SUFFIXES
-from .pipeline import Assistant, follow_up_question
+from .pipeline import Assistant
 from .store import IndexData
 from .studysheet import to_markdown, write_docx
 from .vietnamese import content_keys, prepare, tokenize
@@ -195,16 +195,15 @@ def build_app(service: Service):
 
     def respond(message, history, last_question, filter_docs, k):
         history = list(history or [])
-        question = follow_up_question(message or "", last_question)
         allowed = set(filter_docs) if filter_docs else None
         assistant = service.assistant
-        answer = assistant.ask(question, k=int(k), documents=allowed)
+        answer = assistant.ask(message or "", k=int(k), documents=allowed, previous=last_question)
         history += [{"role": "user", "content": html.escape(message or "")},
                     {"role": "assistant", "content": answer_html(answer, assistant.data)}]
         quotes = [asdict(q) for q in answer.quotes]
         labels = [quote_label(n, q) for n, q in enumerate(answer.quotes, 1)]
         first = answer.quotes[0] if answer.quotes else None
-        return (history, "", message if not answer.message else last_question, quotes,
+        return (history, "", answer.question if not answer.message else last_question, quotes,
                 gr.update(choices=labels, value=[]), gr.update(choices=labels, value=labels[0] if labels else None),
                 source_html(assistant.data, first))
 

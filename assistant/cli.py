@@ -97,6 +97,27 @@ def cmd_bench_squad(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    import platform
+
+    from .embedding import load_embedder
+    from .loaders import load_directory
+    from .performance import run_bench, table
+
+    sizes = [int(n) for n in args.sizes.split(",")]
+    files = [Path(f) for f in args.benchmarks]
+    extra = [d.text for d in load_directory(Path(args.docs))[0]]
+    overhead, results = run_bench(sizes, files, extra, load_embedder(args.embedder),
+                                  log=lambda line: print(line, file=sys.stderr))
+    text = table(overhead, results)
+    print(text)
+    if args.output:
+        command = "assistant bench " + " ".join(sys.argv[2:])
+        machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+        store.write_text_atomic(Path(args.output), f"# Performance\n\n`{command}` on {machine}.\n\n{text}\n")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="assistant", description=__doc__.split("\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -136,6 +157,18 @@ def parser() -> argparse.ArgumentParser:
     squad.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     squad.add_argument("--json", action="store_true")
     squad.set_defaults(run=cmd_bench_squad)
+
+    shared = Path("../shared/benchmarks")
+    bench = commands.add_parser("bench", help="build and answer costs at growing corpus sizes")
+    bench.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
+    bench.add_argument("--benchmarks", nargs="+", default=[str(shared / "xquad-vi" / "xquad.vi.json"),
+                       str(shared / "uit-regulation-qa" / "train_reg.json"),
+                       str(shared / "uit-regulation-qa" / "test_reg.json")],
+                       help="SQuAD-format files whose paragraphs and questions are used")
+    bench.add_argument("--docs", default="documents")
+    bench.add_argument("--embedder", default=DEFAULT_EMBEDDER)
+    bench.add_argument("--output", help="also write the table here (e.g. eval/PERFORMANCE.md)")
+    bench.set_defaults(run=cmd_bench)
     return main
 
 

@@ -32,6 +32,8 @@ class Settings:
     phrase_weight: float = 0.2
     context_weight: float = 0.2
     chunk_weight: float = 0.2
+    #: weight of a follow-up's own words in its paragraph (see Retriever.retrieve)
+    focus_weight: float = 0.5
     #: a neighbouring sentence joins a quote when its score is this close to the quote's
     merge_ratio: float = 0.97
     #: a quote shorter than this grows by its better-scoring neighbouring sentence,

@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import hashlib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -93,8 +94,8 @@ def _embed_units(
 ) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, embedding only those not in ``cache``; returns (vectors, embedded)."""
     keys = [text_hash(t) for t in texts]
-    missing = list(dict.fromkeys(k for k in keys if k not in cache))
-    missing_text = {k: t for k, t in zip(keys, texts) if k in set(missing)}
+    missing_text = {k: t for k, t in zip(keys, texts) if k not in cache}
+    missing = list(missing_text)
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start:start + EMBED_BATCH]
         vectors = embedder.embed_passages([missing_text[k] for k in batch])
@@ -123,6 +124,7 @@ def build_from_documents(
     if progress:
         progress(0, 1, "lexical index")
     unit_chunk, first = store.unit_table(chunks)
+    chunk_counts = Counter(c.document for c in chunks)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     old_docs = previous.manifest["documents"] if previous else {}
     manifest = {
@@ -131,7 +133,7 @@ def build_from_documents(
         "documents": {
             d.path: {
                 "sha256": d.sha256,
-                "chunks": sum(c.document == d.path for c in chunks),
+                "chunks": chunk_counts[d.path],
                 "pages": len(d.page_starts) or None,
                 "indexed_at": old_docs[d.path]["indexed_at"]
                 if d.path in old_docs and old_docs[d.path]["sha256"] == d.sha256 else now,

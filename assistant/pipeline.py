@@ -41,14 +41,50 @@ def clean_question(question: object) -> tuple[str, str | None]:
     return text, None
 
 
+# Heads of the phrase that names what a question is about ("ngành tuyên giáo",
+# "công tác tổ chức", "Nghị định 73", "năm 2024"), in groups of heads that can
+# stand in for each other: a follow-up naming such a phrase puts it in the place
+# of the previous question's phrase of the same group.
+_HEAD_GROUPS = (
+    ("nganh", "cong tac", "linh vuc", "ban", "co quan", "don vi"),
+    ("quy dinh", "ket luan", "nghi dinh", "nghi quyet", "chi thi"),
+    ("nam",),
+)
+_PHRASE_END = r"(?=\s+(?:cua|la|gi|trong|ve|va|thi|the|ra|nhu|o|nam|de|duoc|can|co)\b|\s*[?,.;:!]|\s*$)"
+_SUBJECT = re.compile(
+    rf"\b({'|'.join(h for group in _HEAD_GROUPS for h in group)})\s+\S+(?:\s+\S+)*?{_PHRASE_END}")
+
+
+def _group(head: str) -> int:
+    return next(n for n, group in enumerate(_HEAD_GROUPS) if head in group)
+
+
+def _replace_subject(question: str, previous: str) -> str | None:
+    """The previous question with its subject replaced by the follow-up's, when both have one."""
+    # fold() keeps the length of NFC text, so offsets in the folded text hold in the original.
+    new = _SUBJECT.search(fold(question))
+    if not new:
+        return None
+    for old in _SUBJECT.finditer(fold(previous)):
+        if _group(old.group(1)) == _group(new.group(1)):
+            return previous[:old.start()] + question[new.start():new.end()] + previous[old.end():]
+    return None
+
+
 def follow_up_question(question: str, previous: str | None) -> str:
     """Carry the previous question's topic into a short follow-up ("Còn … thì sao?").
 
-    No text is generated: the search simply reads both questions; numbers in
-    the follow-up ("năm 2025 thì sao?") replace those of the previous one.
+    No text is shown or generated: this is only what is searched. When the
+    follow-up names a subject ("công tác tổ chức", "năm 2025") it takes the
+    place of the previous question's subject ("ngành tuyên giáo", "năm 2024");
+    otherwise both questions are searched together.
     """
     if not previous or len(question.split()) > 10 or not _FOLLOW_UP.search(fold(question).strip()):
         return question
+    question, previous = unicodedata.normalize("NFC", question), unicodedata.normalize("NFC", previous)
+    replaced = _replace_subject(question, previous)
+    if replaced:
+        return replaced
     if _NUMBER.search(question):
         previous = _NUMBER.sub(" ", previous)
     return f"{question} {previous}"
@@ -94,14 +130,23 @@ class Assistant:
         assistant.last_build = report
         return assistant
 
-    def ask(self, question: str, k: int = 3, documents: set[str] | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, documents: set[str] | None = None,
+            previous: str | None = None) -> Answer:
         """Answer with up to ``k`` verbatim quotes, or abstain.
 
-        ``documents`` limits the search to those document paths.
+        ``documents`` limits the search to those document paths. ``previous`` is the
+        question asked before: a short follow-up ("Còn công tác tổ chức thì sao?") is
+        searched with its topic, and ``answer.question`` is what was searched.
+
+        >>> bot.ask("Còn công tác tổ chức thì sao?",                       # doctest: +SKIP
+        ...         previous="Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?").question
+        'Những nhiệm vụ trọng tâm của công tác tổ chức năm 2024 là gì?'
         """
         text, problem = clean_question(question)
         if problem:
             return Answer(text, True, [], message=problem)
         k = max(1, min(int(k), 20))
-        retrieval = self.retriever.retrieve(text, documents)
-        return compose(text, retrieval, self.data, self.settings, k)
+        searched = follow_up_question(text, previous)
+        focus = text if searched != text else None
+        retrieval = self.retriever.retrieve(searched, documents, focus=focus)
+        return compose(searched, retrieval, self.data, self.settings, k)

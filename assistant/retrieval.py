@@ -14,7 +14,7 @@ import numpy as np
 
 from .config import Settings
 from .store import IndexData
-from .vietnamese import content_keys, folded_bigrams, has_diacritics, matching_terms, prepare, tokenize
+from .vietnamese import content_keys, folded_bigrams, folded_words, has_diacritics, matching_terms
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,26 @@ class Retriever:
     def _coverage(self, question_keys: dict[str, float], text: str) -> float:
         if not question_keys:
             return 0.0
-        present = {t.folded for t in tokenize(prepare(text))}
+        present = set(folded_words(text))
         total = sum(question_keys.values())
         return sum(w for key, w in question_keys.items() if key in present) / total
 
-    def retrieve(self, question: str, allowed_documents: set[str] | None = None) -> Retrieval:
-        """Rank chunks and their sentences for ``question`` (optionally within some documents)."""
+    def _focus(self, focus: str | None, text: str) -> float:
+        """How much of a follow-up's own words and phrases ("công tác tổ chức") a paragraph holds."""
+        if not focus:
+            return 0.0
+        keys = {key: self.idf(key) for key in content_keys(focus)}
+        phrases = folded_bigrams(focus)
+        phrase = len(phrases & folded_bigrams(text)) / len(phrases) if phrases else 0.0
+        return (self._coverage(keys, text) + phrase) / 2
+
+    def retrieve(self, question: str, allowed_documents: set[str] | None = None,
+                 focus: str | None = None) -> Retrieval:
+        """Rank chunks and their sentences for ``question`` (optionally within some documents).
+
+        ``focus`` is the text of a follow-up whose question carries the previous topic:
+        paragraphs holding its words rank higher, so the new subject wins over the old one.
+        """
         s = self.settings
         accented = has_diacritics(question)
         query = self.embedder.embed_queries([question])
@@ -124,13 +138,15 @@ class Retriever:
             sims = self._unit_vectors(chunk) @ query[0]
             # A sentence is read in its paragraph: words of the question that the
             # paragraph or its heading holds count too, at a lower weight.
-            context = self._coverage(keys, f"{record.section or ''}\n{record.text}")
+            paragraph = f"{record.section or ''}\n{record.text}"
+            context = self._coverage(keys, paragraph)
+            focused = s.focus_weight * self._focus(focus, paragraph)
             for position, unit in enumerate(record.units):
                 text = record.unit_text(unit)
                 coverage = self._coverage(keys, text)
                 phrase = len(phrases & folded_bigrams(text)) / len(phrases) if phrases else 0.0
                 score = (float(sims[position]) + s.coverage_weight * coverage + s.phrase_weight * phrase
-                         + s.context_weight * context + s.chunk_weight * fused / top_fused)
+                         + s.context_weight * context + s.chunk_weight * fused / top_fused + focused)
                 units.append(ScoredUnit(chunk, position, float(sims[position]), coverage, score))
         units.sort(key=lambda u: -u.score)
         return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented)

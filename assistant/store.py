@@ -8,7 +8,7 @@ Layout of an index folder::
         manifest.json    format, embedder, documents and their hashes, file checksums
         documents.json   each document's loaded text (the reference for offsets)
         chunks.json      the chunk table
-        dense.faiss      unit vectors (exact or HNSW, by size)
+        dense.faiss      unit vectors (exact, or IVF above APPROXIMATE_ABOVE vectors)
         lexical/         bm25s index over chunks
 
 A build writes a new generation beside the old one, then replaces
@@ -32,10 +32,12 @@ from .chunking import Chunk
 from .loaders import Document
 
 FORMAT_VERSION = 1
-#: Above this many unit vectors the exact FAISS index gives way to HNSW.
-HNSW_THRESHOLD = 200_000
-HNSW_NEIGHBOURS = 32
-HNSW_EF_SEARCH = 128
+#: Above this many unit vectors the exact FAISS index gives way to an inverted file (IVF).
+#: Chosen with ``assistant bench``: below it exact search costs under 2 ms a question;
+#: IVF was preferred to HNSW for its recall at equal speed (see eval/PERFORMANCE.md).
+APPROXIMATE_ABOVE = 50_000
+#: share of the IVF lists searched per question
+IVF_PROBE_SHARE = 8
 
 
 class IndexUnavailable(Exception):
@@ -67,19 +69,26 @@ def unit_table(chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
     return unit_chunk, first
 
 
-def dense_index(vectors: np.ndarray):
-    """An inner-product FAISS index over normalised vectors: exact, or HNSW when large."""
+def dense_index(vectors: np.ndarray, approximate_above: int = APPROXIMATE_ABOVE):
+    """An inner-product FAISS index over normalised vectors: exact, or IVF above ``approximate_above``.
+
+    The IVF index has about 4·√n lists and searches one in ``IVF_PROBE_SHARE`` of them; it
+    keeps a direct map so that the vectors of a chunk can still be read back by number.
+    """
     import faiss
 
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     dim = vectors.shape[1]
-    if len(vectors) > HNSW_THRESHOLD:
-        index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
+    if len(vectors) <= approximate_above:
         index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        index.add(vectors)
+        return index
+    lists = int(4 * np.sqrt(len(vectors)))
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+    index.train(vectors)
+    index.add(vectors)
+    index.nprobe = max(1, lists // IVF_PROBE_SHARE)
+    index.make_direct_map()
     return index
 
 
@@ -232,6 +241,4 @@ def load(index_dir: Path, verify: bool = True) -> IndexData:
     except Exception as error:  # any damage not caught by the checksums
         raise IndexUnavailable(f"{generation}: cannot be read ({type(error).__name__}: {error}); {rebuild}") from error
     unit_chunk, first = unit_table(chunks)
-    if hasattr(dense, "hnsw"):
-        dense.hnsw.efSearch = HNSW_EF_SEARCH
     return IndexData(manifest, documents, chunks, dense, lexical, unit_chunk, first)

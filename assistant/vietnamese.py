@@ -21,6 +21,7 @@ Every syllable gets two keys:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,8 +67,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def syllable_keys(syllable: str) -> tuple[str, str]:
-    """Return (accented key, folded key) of one syllable."""
+    """Return (accented key, folded key) of one syllable (cached: a language has few syllables)."""
     decomposed = unicodedata.normalize("NFD", syllable.lower())
     tone = ""
     kept = []
@@ -114,24 +116,38 @@ def prepare(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_keys(word: str) -> tuple[str, str, int | None]:
+    """(accented key, folded key, value as a Roman numeral or None) of one word as written."""
+    word = nfc(word)
+    key, folded = syllable_keys(word)
+    return key, folded, _roman_value(word)
+
+
+def _keyed_words(text: str):
+    """(match, key, folded) for each word, Roman numerals read as numbers where they are numbers."""
+    previous = ""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        key, folded, roman = _word_keys(word)
+        if roman is not None and (len(word) > 1 or previous in _ORDINAL_CUES):
+            key = folded = str(roman)
+        yield match, key, folded
+        previous = folded
+
+
 def tokenize(text: str) -> list[Token]:
     """Split text into syllables with offsets into ``text`` and their keys.
 
     Offsets refer to ``text`` as given (no alias rewriting), so they can be
     used to highlight words inside a verbatim quote.
     """
-    tokens: list[Token] = []
-    previous = ""
-    for match in _WORD.finditer(text):
-        word = nfc(match.group())
-        roman = _roman_value(word)
-        if roman is not None and (len(word) > 1 or previous in _ORDINAL_CUES):
-            key = folded = str(roman)
-        else:
-            key, folded = syllable_keys(word)
-        tokens.append(Token(match.start(), match.end(), key, folded))
-        previous = folded
-    return tokens
+    return [Token(match.start(), match.end(), key, folded) for match, key, folded in _keyed_words(text)]
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded keys of a text's words, in order (what coverage and phrases compare)."""
+    return [folded for _, _, folded in _keyed_words(prepare(text))]
 
 
 def matching_terms(text: str, accented: bool = True) -> list[str]:
@@ -170,5 +186,5 @@ def content_keys(text: str) -> set[str]:
 
 def folded_bigrams(text: str) -> set[tuple[str, str]]:
     """Consecutive syllable pairs (folded): phrases such as "thôi học" rather than two loose words."""
-    folded = [t.folded for t in tokenize(prepare(text))]
+    folded = folded_words(text)
     return set(zip(folded, folded[1:]))

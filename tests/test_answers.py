@@ -76,5 +76,19 @@ def test_questions_with_nothing_to_search_get_a_clear_message(report_assistant):
 def test_a_follow_up_question_carries_the_previous_topic():
     from assistant.pipeline import follow_up_question
 
-    assert follow_up_question("năm 2025 thì sao?", "Nhiệm vụ năm 2024 là gì?") == "năm 2025 thì sao? Nhiệm vụ năm   là gì?"
-    assert follow_up_question("Ai là Trưởng Ban Tuyên giáo?", "Nhiệm vụ năm 2024 là gì?") == "Ai là Trưởng Ban Tuyên giáo?"
+    tasks = "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?"
+    assert follow_up_question("Còn công tác tổ chức thì sao?", tasks) == \
+        "Những nhiệm vụ trọng tâm của công tác tổ chức năm 2024 là gì?"
+    assert follow_up_question("năm 2025 thì sao?", tasks) == \
+        "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2025 là gì?"
+    # Without a subject of the same kind, both questions are searched together.
+    assert follow_up_question("Còn Nghị định 73 thì sao?", tasks).startswith("Còn Nghị định 73 thì sao? Những")
+    assert follow_up_question("Ai là Trưởng Ban Tuyên giáo?", tasks) == "Ai là Trưởng Ban Tuyên giáo?"
+
+
+def test_the_organisation_follow_up_quotes_the_organisation_section(report_assistant):
+    answer = report_assistant.ask("Còn công tác tổ chức thì sao?", previous=TASKS_QUESTION)
+    assert answer.question == "Những nhiệm vụ trọng tâm của công tác tổ chức năm 2024 là gì?"
+    assert not answer.abstained and "tổ chức" in answer.quotes[0].text.lower()
+    # the organisation section, not the propaganda one the previous question was answered from
+    assert all(q.section == "Chuẩn bị kỹ lưỡng nhân sự cho nhiệm kỳ tới" for q in answer.quotes)

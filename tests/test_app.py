@@ -83,9 +83,11 @@ def test_an_abstention_shows_the_fixed_message_and_folds_the_nearest_away(page):
 
 
 def test_a_follow_up_question_carries_the_topic(page):
-    ask(page, "Quy định 114 của Bộ Chính trị về vấn đề gì?")
-    message = ask(page, "Còn Nghị định 73 thì sao?")
-    assert "Nghị định 73 của Chính phủ quy định về khuyến khích" in message.inner_text()
+    first = ask(page, "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?")
+    assert "5 nhiệm vụ trọng tâm" in first.inner_text()
+    message = ask(page, "Còn công tác tổ chức thì sao?")
+    text = message.inner_text()
+    assert "Chuẩn bị kỹ lưỡng nhân sự cho nhiệm kỳ tới" in text and "5 nhiệm vụ trọng tâm" not in text
     page.screenshot(path=ARTIFACTS / "chat-follow-up.png", full_page=True)
 
 
