@@ -8,12 +8,13 @@ from conftest import SHARED
 UIT_TEST = SHARED / "benchmarks" / "uit-regulation-qa" / "test_reg.json"
 
 
-def test_filler_documents_copy_real_pieces_under_their_own_names():
+def test_the_corpus_holds_the_real_pieces_then_numbered_filler_copies():
     pieces = real_pieces([UIT_TEST], [])
     documents = corpus(pieces, 3 * len(pieces), real_chunks=len(pieces))
-    assert [d.text for d in documents[:len(pieces)]] == pieces
+    paragraphs = [p for d in documents for p in d.text.strip().split("\n\n")]
+    assert paragraphs[:len(pieces)] == pieces and len(paragraphs) == 3 * len(pieces)
+    assert paragraphs[len(pieces)] == f"Bản sao số 0: {pieces[0]}"
     assert len({d.path for d in documents}) == len(documents)
-    assert documents[len(pieces)].text.endswith(pieces[0])
 
 
 def test_a_small_bench_reports_every_figure_for_every_size(embedder):

@@ -206,12 +206,13 @@ def test_sigkill_during_an_index_update_leaves_the_old_or_the_new_index_never_a_
     full_run = time.perf_counter() - began
     rng = random.Random(20241126)
     outcomes = []
-    for _ in range(12):
+    for run in range(12):
         shutil.rmtree(index)
         shutil.copytree(before_index, index)
         process = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--docs", str(docs), "--index",
                                     str(index)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        delay = rng.uniform(0.1, full_run * 1.1)
+        # Half the kills anywhere in the run, half in its last part, where the new generation is written.
+        delay = rng.uniform(0.1, full_run) if run % 2 else rng.uniform(0.75 * full_run, 1.05 * full_run)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
