@@ -22,7 +22,7 @@ from .loaders import SUPPORTED_SUFFIXES
 from .pipeline import Assistant
 from .store import IndexData
 from .studysheet import to_markdown, write_docx
-from .vietnamese import content_keys, prepare, tokenize
+from .vietnamese import content_keys, has_diacritics, prepare, tokenize
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUGGESTIONS = [
@@ -39,7 +39,13 @@ CSS = """
 .source-view .hit {background: #ffe28a;}
 .weak {color: #666;}
 """
-SCROLL_TO_HIT = "() => setTimeout(() => document.querySelector('#source-hit')?.scrollIntoView({block: 'center'}), 400)"
+# Scroll the source viewer (not the page) to the quoted passage; retried because the
+# viewer's HTML arrives a moment after the event that triggers this.
+SCROLL_TO_HIT = """() => [300, 800, 1600].forEach(delay => setTimeout(() => {
+    const hit = document.querySelector('#source-hit');
+    const box = hit && hit.closest('.source-view');
+    if (box) box.scrollTop += hit.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+}, delay))"""
 
 
 class UploadRejected(Exception):
@@ -109,11 +115,19 @@ class Service:
 
 # ---------------------------------------------------------------- rendering
 
+def question_words(question: str) -> set[str]:
+    """Keys of the question's content words, for highlighting: accented when the question has
+    accents (so "trọng tâm" marks "trọng tâm", not "trong" or "tầm"), folded when it has none."""
+    accented = has_diacritics(question)
+    return {("" if accented else "f:") + (t.key if accented else t.folded)
+            for t in tokenize(prepare(question)) if t.folded in content_keys(question)}
+
+
 def highlighted(text: str, keys: set[str]) -> str:
-    """Escape ``text`` and wrap the words whose folded key is in ``keys`` in <mark>."""
+    """Escape ``text`` and wrap the words whose key (see ``question_words``) is in ``keys`` in <mark>."""
     pieces, position = [], 0
     for token in tokenize(text):
-        if token.folded in keys:
+        if token.key in keys or "f:" + token.folded in keys:
             pieces += [html.escape(text[position:token.start]),
                        f"<mark>{html.escape(text[token.start:token.end])}</mark>"]
             position = token.end
@@ -150,7 +164,7 @@ def answer_html(answer: Answer, data: IndexData) -> str:
     """The chat message for an answer: quotes with citations, or the fixed not-found message."""
     if answer.message:
         return html.escape(answer.message)
-    keys = content_keys(prepare(answer.question))
+    keys = question_words(answer.question)
     if answer.abstained:
         nearest = "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.nearest, 1))
         folded = (f"<details><summary>Đoạn gần nhất (khớp yếu, không phải câu trả lời)</summary>"

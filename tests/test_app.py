@@ -88,6 +88,16 @@ def test_a_follow_up_question_carries_the_topic(page):
     message = ask(page, "Còn công tác tổ chức thì sao?")
     text = message.inner_text()
     assert "Chuẩn bị kỹ lưỡng nhân sự cho nhiệm kỳ tới" in text and "5 nhiệm vụ trọng tâm" not in text
+    # The source viewer has scrolled to the first quote, far down the document.
+    page.wait_for_function("""() => {
+        const hit = document.querySelector('#source-hit'), box = hit && hit.closest('.source-view');
+        if (!box || !hit.innerText.startsWith('Về công tác tổ chức')) return false;
+        const h = hit.getBoundingClientRect(), b = box.getBoundingClientRect();
+        return h.top >= b.top && h.top < b.bottom && box.scrollTop > 0;
+    }""", timeout=10000)
+    # Only the question's own words are marked: "trọng" of "trọng tâm", never "trong".
+    marked = {m.lower() for m in message.locator("blockquote mark").all_inner_texts()}
+    assert "tổ" in marked and "chức" in marked and "trong" not in marked
     page.screenshot(path=ARTIFACTS / "chat-follow-up.png", full_page=True)
 
 
