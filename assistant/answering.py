@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
-from .vietnamese import content_keys, fold, prepare, tokenize
+from .vietnamese import content_keys, fold, prepare, syllable_keys, tokenize
 
 _LIST_QUESTION = re.compile(
     r"^(nhung|cac)\b|\b(nhung|cac)\b.*\b(gi|nao)\b|\bgom\b|\bliet ke\b|^(what|which) are\b|\blist\b"
@@ -21,6 +21,8 @@ _LIST_QUESTION = re.compile(
 
 # Counted with their accents ("tám", not "tâm"); "năm" (five) is left out: it is also "year".
 _COUNT_WORDS = frozenset("hai ba bốn sáu bảy tám chín mười nhiều".split())
+# "50 năm", "3 tháng" measure time; they do not count the items of a list.
+_DURATIONS = frozenset(syllable_keys(w)[0] for w in "năm tháng ngày tuần giờ phút".split())
 _ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau)\b|^do la\b")
 #: how far below the best sentence a list's opening sentence may score and still be preferred
 LIST_HEAD_MARGIN = 0.15
@@ -173,7 +175,8 @@ def announces_list(sentence: str, question_keys: set[str]) -> bool:
     for count, noun in zip(tokens, tokens[1:]):
         word = sentence[count.start:count.end].lower()
         is_count = word in _COUNT_WORDS or (word.isdigit() and len(word) <= 2)
-        if is_count and not noun.folded.isdigit() and noun.folded in question_keys:
+        counted = noun.folded in question_keys and not noun.folded.isdigit() and noun.key not in _DURATIONS
+        if is_count and counted:
             return True
     return False
 
