@@ -38,6 +38,9 @@ CSS = """
 .source-view {max-height: 420px; overflow-y: auto; white-space: pre-wrap; border: 1px solid #ddd; padding: 8px;}
 .source-view .hit {background: #ffe28a;}
 .weak {color: #666;}
+/* Gradio sets tables in a monospace font whose Vietnamese glyphs are built from combining
+   marks that land beside the letter ("Sô ́trang"); the text font has them whole. */
+.table-wrap, .table-wrap * {font-family: var(--font) !important;}
 """
 # Scroll the source viewer (not the page) to the quoted passage; retried because the
 # viewer's HTML arrives a moment after the event that triggers this.

@@ -142,6 +142,8 @@ def test_uploading_a_pdf_then_asking_about_it(page, server, tmp_path):
     page.set_input_files("#upload input[type=file]", str(pdf))
     page.wait_for_function("document.querySelector('#doc-table').innerText.includes('ke-hoach.pdf')", timeout=60000)
     assert (server[1] / "documents" / "ke-hoach.pdf").is_file()
+    page.wait_for_function("!document.querySelector('#doc-table .pending, #doc-table.pending')", timeout=30000)
+    page.wait_for_timeout(500)
     page.screenshot(path=ARTIFACTS / "documents-upload.png", full_page=True)
     page.get_by_role("tab", name="Hỏi đáp").click()
     message = ask(page, "nền tảng dữ liệu dùng chung")
