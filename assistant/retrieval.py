@@ -38,6 +38,39 @@ class Retrieval:
     accented_question: bool
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The folded words of a text and its consecutive word pairs."""
+
+    words: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    @staticmethod
+    def of(words: list[str]) -> "_Words":
+        return _Words(frozenset(words), frozenset(zip(words, words[1:])))
+
+    @staticmethod
+    def union(parts: list["_Words"]) -> "_Words":
+        return _Words(frozenset().union(*(p.words for p in parts)), frozenset().union(*(p.pairs for p in parts)))
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What a question asks for: its content words weighted by idf, and its syllable pairs."""
+
+    keys: dict[str, float]
+    phrases: set[tuple[str, str]]
+
+    def coverage(self, text: _Words) -> float:
+        """idf-weighted share of the content words that ``text`` holds."""
+        total = sum(self.keys.values())
+        return sum(w for key, w in self.keys.items() if key in text.words) / total if total else 0.0
+
+    def phrase_share(self, text: _Words) -> float:
+        """Share of the syllable pairs that ``text`` holds ("thôi học", not "thôi" and "học" apart)."""
+        return len(self.phrases & text.pairs) / len(self.phrases) if self.phrases else 0.0
+
+
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, len(scores))
     if k <= 0:
@@ -95,25 +128,17 @@ class Retriever:
                 fused[int(chunk)] = fused.get(int(chunk), 0.0) + s.lexical_weight / (s.rrf_k + rank + 1)
         return sorted(fused.items(), key=lambda item: -item[1])
 
-    def _unit_vectors(self, chunk: int) -> np.ndarray:
-        first, last = self.data.chunk_first_unit[chunk], self.data.chunk_first_unit[chunk + 1]
-        return self.data.dense.reconstruct_n(int(first), int(last - first))
+    def _unit_vectors(self, chunks: list[int]) -> np.ndarray:
+        """The sentence vectors of ``chunks``, in order, read back in one call."""
+        if not chunks:
+            return np.zeros((0, self.data.dense.d), dtype=np.float32)
+        bounds = self.data.chunk_first_unit
+        ids = np.concatenate([np.arange(bounds[c], bounds[c + 1]) for c in chunks])
+        return self.data.dense.reconstruct_batch(ids.astype(np.int64))
 
-    def _coverage(self, question_keys: dict[str, float], text: str) -> float:
-        if not question_keys:
-            return 0.0
-        present = set(folded_words(text))
-        total = sum(question_keys.values())
-        return sum(w for key, w in question_keys.items() if key in present) / total
-
-    def _focus(self, focus: str | None, text: str) -> float:
-        """How much of a follow-up's own words and phrases ("công tác tổ chức") a paragraph holds."""
-        if not focus:
-            return 0.0
-        keys = {key: self.idf(key) for key in content_keys(focus)}
-        phrases = folded_bigrams(focus)
-        phrase = len(phrases & folded_bigrams(text)) / len(phrases) if phrases else 0.0
-        return (self._coverage(keys, text) + phrase) / 2
+    def _wanted(self, text: str) -> _Wanted:
+        """The content words of ``text`` (weighted by idf) and its syllable pairs."""
+        return _Wanted({key: self.idf(key) for key in content_keys(text)}, folded_bigrams(text))
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -129,24 +154,29 @@ class Retriever:
         if allowed_documents is not None:
             ranked = [(c, v) for c, v in ranked if self.data.chunks[c].document in allowed_documents]
         ranked = ranked[: s.answer_chunks]
-        keys = {key: self.idf(key) for key in content_keys(question)}
-        phrases = folded_bigrams(question)
+        wanted = self._wanted(question)
+        focused = self._wanted(focus) if focus else None
         units: list[ScoredUnit] = []
         top_fused = ranked[0][1] if ranked else 1.0
+        sims = self._unit_vectors([c for c, _ in ranked]) @ query[0]
+        position = 0
         for chunk, fused in ranked:
             record = self.data.chunks[chunk]
-            sims = self._unit_vectors(chunk) @ query[0]
+            # Each sentence is read once; its paragraph (with the heading) is the union of its sentences.
+            words = [folded_words(record.unit_text(unit)) for unit in record.units]
+            heading = folded_words(record.section or "")
+            paragraph = _Words.union([_Words.of(heading)] + [_Words.of(w) for w in words])
             # A sentence is read in its paragraph: words of the question that the
             # paragraph or its heading holds count too, at a lower weight.
-            paragraph = f"{record.section or ''}\n{record.text}"
-            context = self._coverage(keys, paragraph)
-            focused = s.focus_weight * self._focus(focus, paragraph)
-            for position, unit in enumerate(record.units):
-                text = record.unit_text(unit)
-                coverage = self._coverage(keys, text)
-                phrase = len(phrases & folded_bigrams(text)) / len(phrases) if phrases else 0.0
-                score = (float(sims[position]) + s.coverage_weight * coverage + s.phrase_weight * phrase
-                         + s.context_weight * context + s.chunk_weight * fused / top_fused + focused)
-                units.append(ScoredUnit(chunk, position, float(sims[position]), coverage, score))
+            bonus = s.context_weight * wanted.coverage(paragraph) + s.chunk_weight * fused / top_fused
+            if focused:
+                bonus += s.focus_weight * (focused.coverage(paragraph) + focused.phrase_share(paragraph)) / 2
+            for number, unit_words in enumerate(words):
+                sentence = _Words.of(unit_words)
+                dense, coverage = float(sims[position + number]), wanted.coverage(sentence)
+                score = (dense + s.coverage_weight * coverage + s.phrase_weight * wanted.phrase_share(sentence)
+                         + bonus)
+                units.append(ScoredUnit(chunk, number, dense, coverage, score))
+            position += len(words)
         units.sort(key=lambda u: -u.score)
         return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented)
