@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .loaders import Document
 
@@ -37,20 +37,25 @@ class Chunk:
 
     ``units`` are (start, end) offsets into the document text of the
     sentences or clauses the chunk is made of; ``paragraph`` is the 1-based
-    number of the paragraph in the document.
+    number of the paragraph in the document. ``source`` is the document's
+    whole text, shared by all its chunks rather than copied into each.
     """
 
     document: str
     start: int
     end: int
-    text: str
     section: str | None
     page: int | None
     paragraph: int
     units: tuple[tuple[int, int], ...]
+    source: str = field(repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.source[self.start:self.end]
 
     def unit_text(self, unit: tuple[int, int]) -> str:
-        return self.text[unit[0] - self.start: unit[1] - self.start]
+        return self.source[unit[0]:unit[1]]
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,7 @@ def chunk_document(document: Document, max_chars: int = MAX_CHUNK_CHARS) -> list
         for group in _group_units(units, max_chars):
             start, end = group[0][0], group[-1][1]
             chunks.append(Chunk(
-                document=document.path, start=start, end=end, text=text[start:end],
+                document=document.path, start=start, end=end, source=text,
                 section=section, page=document.page_at(start), paragraph=number, units=tuple(group),
             ))
     return chunks

@@ -159,7 +159,7 @@ def _approximate_recall(data: store.IndexData, queries: np.ndarray, k: int = 10)
     """recall@k of the approximate FAISS index against exact search over the same vectors."""
     import faiss
 
-    if isinstance(data.dense, faiss.IndexFlat):
+    if not isinstance(data.dense, faiss.IndexIVF):
         return None
     exact = faiss.IndexFlatIP(data.dense.d)
     exact.add(store.all_vectors(data.dense))
