@@ -233,7 +233,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             scores = {(u.chunk, u.unit): u.score for u in retrieval.units}
             spans = [_widen(s, data, scores, settings.quote_min_chars) for s in spans]
         quotes = [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
-    if confidence(best) < settings.abstain_below:
+    unknown = retrieval.unknown_share >= settings.unknown_share
+    if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)
     hint = None if retrieval.accented_question else _did_you_mean(question, quotes)
     return Answer(question, False, quotes, did_you_mean=hint)

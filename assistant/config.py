@@ -40,4 +40,8 @@ class Settings:
     #: so a short sentence comes with the context that usually holds the answer
     quote_min_chars: int = 200
     #: abstain when the best sentence's confidence is below this
-    abstain_below: float = 1.3
+    abstain_below: float = 1.15
+    #: ... or below ``abstain_unknown_below`` when at least this share of the question's
+    #: content words is nowhere in the index (a question about something the documents lack)
+    unknown_share: float = 0.35
+    abstain_unknown_below: float = 1.4

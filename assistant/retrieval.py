@@ -36,6 +36,8 @@ class Retrieval:
     chunk_scores: list[float]
     units: list[ScoredUnit]
     accented_question: bool
+    #: share of the question's content words that no indexed text holds ("ngân sách", "GDP")
+    unknown_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -179,4 +181,6 @@ class Retriever:
                 units.append(ScoredUnit(chunk, number, dense, coverage, score))
             position += len(words)
         units.sort(key=lambda u: -u.score)
-        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented)
+        unknown = [key for key in wanted.keys if "f:" + key not in self._vocab]
+        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented,
+                         len(unknown) / len(wanted.keys) if wanted.keys else 0.0)
