@@ -121,9 +121,9 @@ class Service:
 def question_words(question: str) -> set[str]:
     """Keys of the question's content words, for highlighting: accented when the question has
     accents (so "trọng tâm" marks "trọng tâm", not "trong" or "tầm"), folded when it has none."""
-    accented = has_diacritics(question)
+    accented, content = has_diacritics(question), content_keys(question)
     return {("" if accented else "f:") + (t.key if accented else t.folded)
-            for t in tokenize(prepare(question)) if t.folded in content_keys(question)}
+            for t in tokenize(prepare(question)) if t.folded in content}
 
 
 def highlighted(text: str, keys: set[str]) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
-from .chunking import split_units
+from .chunking import chunk_document, split_units
 from .indexing import build_from_documents, build_index, text_hash
 from .loaders import Document
 from .pipeline import Assistant
@@ -190,7 +190,7 @@ def measure_size(documents: list[Document], embedder, questions: list[str], work
     build_seconds = time.perf_counter() - began
     index_dir = work / f"index-{len(documents)}"
     store.save(data, index_dir)
-    assistant = Assistant(store.load(index_dir), embedder.real if hasattr(embedder, "real") else embedder)
+    assistant = Assistant(store.load(index_dir), embedder)  # the filler embeds questions with the real model
     bare, answer = [], []
     for question in questions:  # interleaved, so both see the same machine load
         began = time.perf_counter()
@@ -217,7 +217,7 @@ def build_overhead(pieces: list[str], embedder, work: Path, real_chunks: int = R
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(document.text, encoding="utf-8")
     embedder.embed_passages(["khởi động mô hình"])  # the first call pays for loading
-    texts = [c.unit_text(u) for c in build_from_documents(documents, _Counting())[0].chunks for u in c.units]
+    texts = [c.unit_text(u) for d in documents for c in chunk_document(d) for u in c.units]
     began = time.perf_counter()
     for start in range(0, len(texts), 32):
         embedder.embed_passages(texts[start:start + 32])
@@ -233,15 +233,6 @@ def build_overhead(pieces: list[str], embedder, work: Path, real_chunks: int = R
             "build_seconds": full, "unchanged_reindex_seconds": unchanged}, data
 
 
-class _Counting:
-    """An embedder that returns zeros: used only to learn which texts a build would embed."""
-
-    name, dim = "counting", 384
-
-    def embed_passages(self, texts):
-        return np.zeros((len(texts), self.dim), dtype=np.float32)
-
-
 def run_bench(sizes: list[int], benchmark_files: list[Path], extra_texts: list[str], embedder,
               log=print, real_chunks: int = REAL_CHUNKS, questions: int = QUESTIONS) -> tuple[dict, list[SizeResult]]:
     """The whole benchmark; ``log`` receives progress lines.
@@ -255,9 +246,9 @@ def run_bench(sizes: list[int], benchmark_files: list[Path], extra_texts: list[s
         work = Path(folder)
         log(f"{len(pieces)} real pieces; build overhead at {real_chunks} real chunks ...")
         overhead, real_data = build_overhead(pieces, embedder, work, real_chunks)
-        known = dict(zip((text_hash(c.unit_text(u)) for c in real_data.chunks for u in c.units),
-                         store.all_vectors(real_data.dense)))
-        filler = _FillEmbedder(embedder, known, store.all_vectors(real_data.dense))
+        vectors = store.all_vectors(real_data.dense)
+        known = dict(zip((text_hash(c.unit_text(u)) for c in real_data.chunks for u in c.units), vectors))
+        filler = _FillEmbedder(embedder, known, vectors)
         results = []
         for size in sizes:
             log(f"size {size:,} ...")

@@ -14,7 +14,7 @@ import numpy as np
 
 from .config import Settings
 from .store import IndexData
-from .vietnamese import content_keys, folded_bigrams, folded_words, has_diacritics, matching_terms
+from .vietnamese import content_keys, folded_words, has_diacritics, matching_terms
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Retriever:
 
     def _wanted(self, text: str) -> _Wanted:
         """The content words of ``text`` (weighted by idf) and its syllable pairs."""
-        return _Wanted({key: self.idf(key) for key in content_keys(text)}, folded_bigrams(text))
+        return _Wanted({key: self.idf(key) for key in content_keys(text)}, set(_Words.of(folded_words(text)).pairs))
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -165,21 +165,19 @@ class Retriever:
         for chunk, fused in ranked:
             record = self.data.chunks[chunk]
             # Each sentence is read once; its paragraph (with the heading) is the union of its sentences.
-            words = [folded_words(record.unit_text(unit)) for unit in record.units]
-            heading = folded_words(record.section or "")
-            paragraph = _Words.union([_Words.of(heading)] + [_Words.of(w) for w in words])
+            sentences = [_Words.of(folded_words(record.unit_text(unit))) for unit in record.units]
+            paragraph = _Words.union([_Words.of(folded_words(record.section or ""))] + sentences)
             # A sentence is read in its paragraph: words of the question that the
             # paragraph or its heading holds count too, at a lower weight.
             bonus = s.context_weight * wanted.coverage(paragraph) + s.chunk_weight * fused / top_fused
             if focused:
                 bonus += s.focus_weight * (focused.coverage(paragraph) + focused.phrase_share(paragraph)) / 2
-            for number, unit_words in enumerate(words):
-                sentence = _Words.of(unit_words)
+            for number, sentence in enumerate(sentences):
                 dense, coverage = float(sims[position + number]), wanted.coverage(sentence)
                 score = (dense + s.coverage_weight * coverage + s.phrase_weight * wanted.phrase_share(sentence)
                          + bonus)
                 units.append(ScoredUnit(chunk, number, dense, coverage, score))
-            position += len(words)
+            position += len(sentences)
         units.sort(key=lambda u: -u.score)
         unknown = [key for key in wanted.keys if "f:" + key not in self._vocab]
         return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented,

@@ -67,9 +67,8 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@functools.lru_cache(maxsize=65536)
 def syllable_keys(syllable: str) -> tuple[str, str]:
-    """Return (accented key, folded key) of one syllable (cached: a language has few syllables)."""
+    """Return (accented key, folded key) of one syllable."""
     decomposed = unicodedata.normalize("NFD", syllable.lower())
     tone = ""
     kept = []
@@ -118,7 +117,10 @@ def prepare(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _word_keys(word: str) -> tuple[str, str, int | None]:
-    """(accented key, folded key, value as a Roman numeral or None) of one word as written."""
+    """(accented key, folded key, value as a Roman numeral or None) of one word as written.
+
+    Cached: a language has few syllables, and every text is made of them.
+    """
     word = nfc(word)
     key, folded = syllable_keys(word)
     return key, folded, _roman_value(word)
@@ -182,9 +184,3 @@ def content_keys(text: str) -> set[str]:
         for t in tokenize(prepare(text))
         if (t.key not in _STOP_KEYS if accented else t.folded not in _STOP_FOLDED)
     }
-
-
-def folded_bigrams(text: str) -> set[tuple[str, str]]:
-    """Consecutive syllable pairs (folded): phrases such as "thôi học" rather than two loose words."""
-    folded = folded_words(text)
-    return set(zip(folded, folded[1:]))
