@@ -140,16 +140,15 @@ def highlighted(text: str, keys: set[str]) -> str:
 
 def neighbours(data: IndexData, quote: Quote) -> tuple[str, str]:
     """The paragraphs just before and after a quote's paragraph (for "Xem thêm ngữ cảnh")."""
-    chunks = [c for c in data.chunks if c.document == quote.document]
-    before = [c.text for c in chunks if c.paragraph == quote.paragraph - 1]
-    after = [c.text for c in chunks if c.paragraph == quote.paragraph + 1]
-    return " ".join(before), " ".join(after)
+    before = data.chunks.in_paragraph(quote.document, quote.paragraph - 1)
+    after = data.chunks.in_paragraph(quote.document, quote.paragraph + 1)
+    return " ".join(c.text for c in before), " ".join(c.text for c in after)
 
 
 def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> str:
     before, after = neighbours(data, quote)
     document = data.documents[quote.document].text
-    paragraph = [c for c in data.chunks if c.document == quote.document and c.paragraph == quote.paragraph]
+    paragraph = data.chunks.in_paragraph(quote.document, quote.paragraph)
     start = min(c.start for c in paragraph) if paragraph else quote.start
     end = max(c.end for c in paragraph) if paragraph else quote.end
     context = (f"<p class='weak'>{html.escape(before)}</p>" if before else "") + (

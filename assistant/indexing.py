@@ -20,6 +20,7 @@ import numpy as np
 from . import store
 from .chunking import Chunk, chunk_document
 from .embedding import Embedder
+from .lexical import LexicalIndex
 from .loaders import Document, DocumentError, load_directory
 from .vietnamese import matching_terms
 
@@ -61,12 +62,8 @@ def lexical_terms(chunk: Chunk) -> list[str]:
     return matching_terms(f"{chunk.section or ''}\n{chunk.text}")
 
 
-def lexical_index(chunks: list[Chunk]):
-    import bm25s
-
-    model = bm25s.BM25()
-    model.index([lexical_terms(c) for c in chunks] or [[]], show_progress=False)
-    return model
+def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
+    return LexicalIndex.build([lexical_terms(c) for c in chunks])
 
 
 @contextlib.contextmanager
@@ -117,13 +114,11 @@ def build_from_documents(
     cache: dict[bytes, np.ndarray] = {}
     if previous is not None:
         old_vectors = store.all_vectors(previous.dense)
-        old_texts = [c.unit_text(u) for c in previous.chunks for u in c.units]
-        cache = dict(zip((text_hash(t) for t in old_texts), old_vectors))
+        cache = dict(zip((text_hash(t) for t in previous.chunks.unit_texts()), old_vectors))
     texts = [c.unit_text(u) for c in chunks for u in c.units]
     vectors, embedded = _embed_units(texts, embedder, cache, progress)
     if progress:
         progress(0, 1, "lexical index")
-    unit_chunk, first = store.unit_table(chunks)
     chunk_counts = Counter(c.document for c in chunks)
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     old_docs = previous.manifest["documents"] if previous else {}
@@ -144,10 +139,9 @@ def build_from_documents(
         "chunks": len(chunks),
         "units": len(texts),
     }
-    data = store.IndexData(
-        manifest, {d.path: d for d in documents}, chunks, store.dense_index(vectors),
-        lexical_index(chunks), unit_chunk, first,
-    )
+    by_path = {d.path: d for d in documents}
+    data = store.IndexData(manifest, by_path, store.ChunkTable.from_chunks(chunks, by_path),
+                           store.dense_index(vectors), lexical_index(chunks))
     return data, embedded, len(texts) - embedded
 
 
@@ -178,7 +172,7 @@ def build_index(
         previous = _previous(index_dir, embedder)
         if previous is not None and is_current(previous.manifest, documents, embedder.name):
             data = previous
-            report.units_reused = len(previous.unit_chunk)
+            report.units_reused = len(previous.chunks.unit_chunk)
         else:
             data, report.units_embedded, report.units_reused = build_from_documents(
                 documents, embedder, previous, progress)

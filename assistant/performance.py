@@ -202,7 +202,7 @@ def measure_size(documents: list[Document], embedder, questions: list[str], work
     probe = _probe(index_dir, questions[0])
     recall = _approximate_recall(assistant.data, assistant.embedder.embed_queries(questions))
     p50, p95 = _percentiles(answer)
-    return SizeResult(len(data.chunks), len(data.unit_chunk), type(assistant.data.dense).__name__, build_seconds,
+    return SizeResult(len(data.chunks), len(data.chunks.unit_chunk), type(assistant.data.dense).__name__, build_seconds,
                       p50, p95, _percentiles(bare)[0], _folder_bytes(index_dir / (index_dir / "CURRENT")
                                                                         .read_text().strip()),
                       probe["index_rss"], probe["cold_start_seconds"], recall)
@@ -247,7 +247,7 @@ def run_bench(sizes: list[int], benchmark_files: list[Path], extra_texts: list[s
         log(f"{len(pieces)} real pieces; build overhead at {real_chunks} real chunks ...")
         overhead, real_data = build_overhead(pieces, embedder, work, real_chunks)
         vectors = store.all_vectors(real_data.dense)
-        known = dict(zip((text_hash(c.unit_text(u)) for c in real_data.chunks for u in c.units), vectors))
+        known = dict(zip((text_hash(t) for t in real_data.chunks.unit_texts()), vectors))
         filler = _FillEmbedder(embedder, known, vectors)
         results = []
         for size in sizes:

@@ -62,6 +62,7 @@ class _Wanted:
 
     keys: dict[str, float]
     phrases: set[tuple[str, str]]
+    unknown: set[str]  # content words that no indexed chunk holds
 
     def coverage(self, text: _Words) -> float:
         """idf-weighted share of the content words that ``text`` holds."""
@@ -92,22 +93,15 @@ class Retriever:
         self.data = data
         self.embedder = embedder
         self.settings = settings or Settings()
-        lexical = data.lexical
-        self._vocab = lexical.vocab_dict
-        indptr = np.asarray(lexical.scores["indptr"])
-        num_docs = max(int(lexical.scores["num_docs"]), 1)
-        # Inverse document frequency of each vocabulary entry, for coverage.
-        self._idf = np.log1p(num_docs / np.maximum(np.diff(indptr), 1)).astype(np.float32)
 
-    def idf(self, folded_key: str) -> float:
-        position = self._vocab.get("f:" + folded_key)
-        return float(self._idf[position]) if position is not None else float(np.log1p(len(self.data.chunks)))
+    def _idf(self, folded_keys: list[str]) -> list[float | None]:
+        """The idf of each folded word, None for a word no chunk holds."""
+        ids = self.data.lexical.term_ids(["f:" + key for key in folded_keys])
+        return [float(self.data.lexical.idf[i]) if i >= 0 else None for i in ids]
 
     def _lexical_scores(self, question: str, accented: bool) -> np.ndarray:
-        terms = [t for t in matching_terms(question, accented=accented) if t in self._vocab]
-        if not terms:
-            return np.zeros(len(self.data.chunks), dtype=np.float32)
-        return np.asarray(self.data.lexical.get_scores(terms), dtype=np.float32)[: len(self.data.chunks)]
+        terms = matching_terms(question, accented=accented)
+        return self.data.lexical.scores(terms)[: len(self.data.chunks)]
 
     def _dense_chunk_scores(self, query: np.ndarray) -> dict[int, float]:
         k = min(self.settings.dense_candidates, self.data.dense.ntotal)
@@ -116,7 +110,7 @@ class Retriever:
         for unit, sim in zip(ids[0], sims[0]):
             if unit < 0:
                 continue
-            chunk = int(self.data.unit_chunk[unit])
+            chunk = int(self.data.chunks.unit_chunk[unit])
             best[chunk] = max(best.get(chunk, -1.0), float(sim))
         return best
 
@@ -134,13 +128,20 @@ class Retriever:
         """The sentence vectors of ``chunks``, in order, read back in one call."""
         if not chunks:
             return np.zeros((0, self.data.dense.d), dtype=np.float32)
-        bounds = self.data.chunk_first_unit
+        bounds = self.data.chunks.first_unit
         ids = np.concatenate([np.arange(bounds[c], bounds[c + 1]) for c in chunks])
         return self.data.dense.reconstruct_batch(ids.astype(np.int64))
 
     def _wanted(self, text: str) -> _Wanted:
-        """The content words of ``text`` (weighted by idf) and its syllable pairs."""
-        return _Wanted({key: self.idf(key) for key in content_keys(text)}, set(_Words.of(folded_words(text)).pairs))
+        """The content words of ``text`` (weighted by idf) and its syllable pairs.
+
+        A word no chunk holds gets the highest idf there is, and is listed as unknown.
+        """
+        keys = sorted(content_keys(text))
+        unseen = float(np.log1p(len(self.data.chunks)))
+        idf = self._idf(keys)
+        return _Wanted({k: unseen if w is None else w for k, w in zip(keys, idf)},
+                       set(_Words.of(folded_words(text)).pairs), {k for k, w in zip(keys, idf) if w is None})
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -154,7 +155,7 @@ class Retriever:
         query = self.embedder.embed_queries([question])
         ranked = self._fuse(self._dense_chunk_scores(query), self._lexical_scores(question, accented))
         if allowed_documents is not None:
-            ranked = [(c, v) for c, v in ranked if self.data.chunks[c].document in allowed_documents]
+            ranked = [(c, v) for c, v in ranked if self.data.chunks.document_of(c) in allowed_documents]
         ranked = ranked[: s.answer_chunks]
         wanted = self._wanted(question)
         focused = self._wanted(focus) if focus else None
@@ -179,6 +180,5 @@ class Retriever:
                 units.append(ScoredUnit(chunk, number, dense, coverage, score))
             position += len(sentences)
         units.sort(key=lambda u: -u.score)
-        unknown = [key for key in wanted.keys if "f:" + key not in self._vocab]
         return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented,
-                         len(unknown) / len(wanted.keys) if wanted.keys else 0.0)
+                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0)

@@ -7,9 +7,10 @@ Layout of an index folder::
       gen-<id>/          one complete, immutable generation
         manifest.json    format, embedder, documents and their hashes, file checksums
         documents.json   each document's loaded text (the reference for offsets)
-        chunks.json      the chunk table
+        chunks.json      the chunk table's strings: document paths, section headings
+        chunks.npz       the chunk table's numbers: offsets, paragraphs, pages, sentence offsets
         dense.faiss      unit vectors, float16 (exact, or IVF above APPROXIMATE_ABOVE vectors)
-        lexical/         bm25s index over chunks
+        lexical/         bm25s index over chunks, and its vocabulary as term hashes
 
 A build writes a new generation beside the old one, then replaces
 ``CURRENT``: a crash at any moment leaves the old generation in use, and a
@@ -23,15 +24,17 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .chunking import Chunk
+from .lexical import LexicalIndex
 from .loaders import Document
 
-FORMAT_VERSION = 2  # 2: sentence vectors stored as float16
+FORMAT_VERSION = 3  # 2: sentence vectors stored as float16; 3: chunk table as arrays, hashed vocabulary
 #: Above this many unit vectors the exact FAISS index gives way to an inverted file (IVF).
 #: Chosen with ``assistant bench``: below it exact search costs under 2 ms a question;
 #: IVF was preferred to HNSW for its recall at equal speed (see eval/PERFORMANCE.md).
@@ -44,29 +47,112 @@ class IndexUnavailable(Exception):
     """The index cannot be used; the message says why and what to run."""
 
 
+class ChunkTable(Sequence[Chunk]):
+    """The chunks of an index held as arrays; a ``Chunk`` is made only when one is asked for.
+
+    As Python objects a chunk costs about a kilobyte; as a row of these arrays, about fifty
+    bytes, which is what lets 100,000 chunks fit in a few hundred megabytes.
+
+    >>> table = ChunkTable.from_chunks(chunk_document(document), {document.path: document})  # doctest: +SKIP
+    >>> table[0].text, table.unit_texts()[:2]                                                 # doctest: +SKIP
+    """
+
+    _ARRAYS = ("document", "start", "end", "section", "page", "paragraph", "first_unit", "unit_start", "unit_end")
+
+    def __init__(self, documents: dict[str, Document], paths: list[str], sections: list[str],
+                 arrays: dict[str, np.ndarray]) -> None:
+        self.documents, self.paths, self.sections = documents, paths, sections
+        self.document = arrays["document"]  # document number (into ``paths``) of each chunk
+        self.start, self.end = arrays["start"], arrays["end"]
+        self.section = arrays["section"]  # section number (into ``sections``), -1 for none
+        self.page = arrays["page"]  # -1 for none
+        self.paragraph = arrays["paragraph"]
+        self.first_unit = arrays["first_unit"]  # first unit of each chunk, plus a final sentinel
+        self.unit_start, self.unit_end = arrays["unit_start"], arrays["unit_end"]
+        #: chunk number of each unit (sentence vector)
+        self.unit_chunk = np.repeat(np.arange(len(self.start), dtype=np.int32), np.diff(self.first_unit))
+
+    @classmethod
+    def from_chunks(cls, chunks: list[Chunk], documents: dict[str, Document]) -> "ChunkTable":
+        paths = sorted({c.document for c in chunks})
+        sections = sorted({c.section for c in chunks if c.section is not None})
+        path_number = {p: n for n, p in enumerate(paths)}
+        section_number = {s: n for n, s in enumerate(sections)}
+        units = [u for c in chunks for u in c.units]
+        counts = [len(c.units) for c in chunks]
+        return cls(documents, paths, sections, {
+            "document": np.array([path_number[c.document] for c in chunks], dtype=np.int32),
+            "start": np.array([c.start for c in chunks], dtype=np.int64),
+            "end": np.array([c.end for c in chunks], dtype=np.int64),
+            "section": np.array([section_number.get(c.section, -1) for c in chunks], dtype=np.int32),
+            "page": np.array([-1 if c.page is None else c.page for c in chunks], dtype=np.int32),
+            "paragraph": np.array([c.paragraph for c in chunks], dtype=np.int32),
+            "first_unit": np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64),
+            "unit_start": np.array([u[0] for u in units], dtype=np.int64),
+            "unit_end": np.array([u[1] for u in units], dtype=np.int64),
+        })
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __getitem__(self, number: int) -> Chunk:
+        if not -len(self) <= number < len(self):
+            raise IndexError(f"chunk {number} of {len(self)}")
+        number %= len(self)
+        first, last = self.first_unit[number], self.first_unit[number + 1]
+        path = self.paths[self.document[number]]
+        section, page = int(self.section[number]), int(self.page[number])
+        return Chunk(
+            document=path, start=int(self.start[number]), end=int(self.end[number]),
+            section=self.sections[section] if section >= 0 else None, page=page if page >= 0 else None,
+            paragraph=int(self.paragraph[number]),
+            units=tuple(zip(self.unit_start[first:last].tolist(), self.unit_end[first:last].tolist())),
+            source=self.documents[path].text,
+        )
+
+    def document_of(self, number: int) -> str:
+        return self.paths[self.document[number]]
+
+    def in_paragraph(self, document: str, paragraph: int) -> list[Chunk]:
+        """The chunks of one paragraph of a document (more than one when it was cut)."""
+        if document not in self.paths:
+            return []
+        rows = np.flatnonzero((self.document == self.paths.index(document)) & (self.paragraph == paragraph))
+        return [self[int(n)] for n in rows]
+
+    def unit_texts(self) -> list[str]:
+        """The text of every unit, in unit order."""
+        texts = [self.documents[p].text for p in self.paths]
+        owner = self.document[self.unit_chunk].tolist()
+        return [texts[d][s:e] for d, s, e in zip(owner, self.unit_start.tolist(), self.unit_end.tolist())]
+
+    def save(self, folder: Path) -> None:
+        """``chunks.json`` (document paths and section headings) and ``chunks.npz`` (the numbers)."""
+        (folder / "chunks.json").write_text(json.dumps({"documents": self.paths, "sections": self.sections},
+                                                       ensure_ascii=False), encoding="utf-8")
+        with open(folder / "chunks.npz", "wb") as handle:
+            np.savez(handle, **{name: getattr(self, name) for name in self._ARRAYS})
+
+    @classmethod
+    def load(cls, folder: Path, documents: dict[str, Document]) -> "ChunkTable":
+        names = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        with np.load(folder / "chunks.npz") as arrays:
+            return cls(documents, names["documents"], names["sections"], {n: arrays[n] for n in cls._ARRAYS})
+
+
 @dataclass
 class IndexData:
     """Everything an index holds, in memory."""
 
     manifest: dict
     documents: dict[str, Document]
-    chunks: list[Chunk]
+    chunks: ChunkTable
     dense: "faiss.Index"  # noqa: F821
-    lexical: "bm25s.BM25"  # noqa: F821
-    unit_chunk: np.ndarray  # chunk number of each unit vector
-    chunk_first_unit: np.ndarray  # first unit number of each chunk, plus a final sentinel
+    lexical: LexicalIndex
 
     @property
     def embedder_name(self) -> str:
         return self.manifest["embedder"]["name"]
-
-
-def unit_table(chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
-    """(chunk number of each unit, first unit of each chunk + sentinel)."""
-    counts = np.array([len(c.units) for c in chunks], dtype=np.int64)
-    first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    unit_chunk = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
-    return unit_chunk, first
 
 
 def dense_index(vectors: np.ndarray, approximate_above: int = APPROXIMATE_ABOVE):
@@ -99,21 +185,6 @@ def all_vectors(index) -> np.ndarray:
     if index.ntotal == 0:
         return np.zeros((0, index.d), dtype=np.float32)
     return index.reconstruct_n(0, index.ntotal)
-
-
-def _chunk_record(chunk: Chunk) -> dict:
-    record = {k: v for k, v in asdict(chunk).items() if k != "source"}  # the text is in documents.json
-    record["units"] = [list(u) for u in chunk.units]
-    return record
-
-
-def _chunk_from_record(record: dict, documents: dict[str, Document]) -> Chunk:
-    return Chunk(
-        document=record["document"], start=record["start"], end=record["end"],
-        source=documents[record["document"]].text,
-        section=record["section"], page=record["page"], paragraph=record["paragraph"],
-        units=tuple((a, b) for a, b in record["units"]),
-    )
 
 
 def _sha256(path: Path) -> str:
@@ -159,10 +230,9 @@ def save(data: IndexData, index_dir: Path) -> Path:
         (staging / "documents.json").write_text(json.dumps(
             {p: {"text": d.text, "sha256": d.sha256, "page_starts": list(d.page_starts)}
              for p, d in data.documents.items()}, ensure_ascii=False), encoding="utf-8")
-        (staging / "chunks.json").write_text(
-            json.dumps([_chunk_record(c) for c in data.chunks], ensure_ascii=False), encoding="utf-8")
+        data.chunks.save(staging)
         faiss.write_index(data.dense, str(staging / "dense.faiss"))
-        data.lexical.save(str(staging / "lexical"), show_progress=False)
+        data.lexical.save(staging / "lexical")
         manifest = dict(data.manifest)
         manifest["files"] = {
             p.relative_to(staging).as_posix(): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
@@ -211,7 +281,6 @@ def read_manifest(index_dir: Path) -> dict | None:
 
 def load(index_dir: Path, verify: bool = True) -> IndexData:
     """Open the current generation; raise ``IndexUnavailable`` with the fix when it is missing or damaged."""
-    import bm25s
     import faiss
 
     rebuild = f"rebuild it with: assistant index --index {index_dir}"
@@ -235,11 +304,9 @@ def load(index_dir: Path, verify: bool = True) -> IndexData:
         documents = {
             p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"])) for p, d in raw_documents.items()
         }
-        records = json.loads((generation / "chunks.json").read_text(encoding="utf-8"))
-        chunks = [_chunk_from_record(r, documents) for r in records]
+        chunks = ChunkTable.load(generation, documents)
         dense = faiss.read_index(str(generation / "dense.faiss"))
-        lexical = bm25s.BM25.load(str(generation / "lexical"), show_progress=False)
+        lexical = LexicalIndex.load(generation / "lexical")
     except Exception as error:  # any damage not caught by the checksums
         raise IndexUnavailable(f"{generation}: cannot be read ({type(error).__name__}: {error}); {rebuild}") from error
-    unit_chunk, first = unit_table(chunks)
-    return IndexData(manifest, documents, chunks, dense, lexical, unit_chunk, first)
+    return IndexData(manifest, documents, chunks, dense, lexical)

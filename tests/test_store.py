@@ -69,3 +69,37 @@ def test_the_manifest_records_embedder_documents_and_checksums(report_docs, tmp_
     assert manifest["embedder"] == {"name": embedder.name, "dim": 384}
     assert list(manifest["documents"]) == [REPORT]
     assert {"chunks.json", "documents.json", "dense.faiss"} <= set(manifest["files"])
+
+
+def test_the_chunk_table_gives_back_every_chunk_after_saving_and_loading(report_docs, tmp_path):
+    from assistant.chunking import chunk_document
+    from assistant.loaders import load_directory
+
+    documents = {d.path: d for d in load_directory(report_docs)[0]}
+    chunks = [c for d in documents.values() for c in chunk_document(d)]
+    store.ChunkTable.from_chunks(chunks, documents).save(tmp_path)
+    table = store.ChunkTable.load(tmp_path, documents)
+    assert list(table) == chunks and [c.text for c in table] == [c.text for c in chunks]
+    assert table.unit_texts() == [c.unit_text(u) for c in chunks for u in c.units]
+    assert table[-1] == chunks[-1] and table.in_paragraph(REPORT, chunks[5].paragraph)[0] == chunks[5]
+    with pytest.raises(IndexError):
+        table[len(chunks)]
+
+
+def test_the_hashed_vocabulary_scores_exactly_as_bm25s_with_its_own(report_assistant):
+    import bm25s
+    import numpy as np
+
+    from assistant.indexing import lexical_terms
+    from assistant.lexical import LexicalIndex
+    from assistant.vietnamese import matching_terms
+
+    corpus = [lexical_terms(c) for c in report_assistant.data.chunks]
+    plain, hashed = bm25s.BM25(), LexicalIndex.build(corpus)
+    plain.index(corpus, show_progress=False)
+    for question in ["Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024", "quy dinh 114", "GDP ngân sách"]:
+        terms = matching_terms(question)
+        known = [t for t in terms if t in plain.vocab_dict]
+        expected = plain.get_scores(known) if known else np.zeros(len(corpus))
+        assert np.allclose(hashed.scores(terms), expected)
+        assert [i >= 0 for i in hashed.term_ids(terms)] == [t in plain.vocab_dict for t in terms]
