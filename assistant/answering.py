@@ -18,6 +18,8 @@ _LIST_QUESTION = re.compile(
     r"^(nhung|cac)\b|\b(nhung|cac)\b.*\b(gi|nao)\b|\bgom\b|\bliet ke\b|^(what|which) are\b|\blist\b"
 )
 
+_INTERROGATIVE = re.compile(
+    r"\?|\b(gi|nao|ai|sao|dau|bao|may|khong|chua|hay|what|which|who|whom|whose|how|when|where|why|list)\b")
 
 # Counted with their accents ("tám", not "tâm"); "năm" (five) is left out: it is also "year".
 _COUNT_WORDS = frozenset("hai ba bốn sáu bảy tám chín mười nhiều".split())
@@ -95,6 +97,14 @@ class Answer:
 def is_list_question(question: str) -> bool:
     """Questions that ask for several items ("những nhiệm vụ … là gì?", "gồm những gì")."""
     return bool(_LIST_QUESTION.search(fold(prepare(question)).strip()))
+
+
+def is_topic_query(question: str) -> bool:
+    """Keywords rather than a question ("nhiem vu trong tam nganh tuyen giao 2024"): no question word.
+
+    Such a query names a topic; when the documents hold a list on it, the list is the answer.
+    """
+    return not _INTERROGATIVE.search(fold(prepare(question)))
 
 
 @dataclass
@@ -181,7 +191,7 @@ def announces_list(sentence: str, question_keys: set[str]) -> bool:
     return False
 
 
-def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> ScoredUnit:
+def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> ScoredUnit | None:
     """The best sentence that opens a list in the best sentence's section, if one scores close to it."""
     keys = content_keys(question)
     best = data.chunks[units[0].chunk]
@@ -193,7 +203,7 @@ def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> Score
             continue  # a list from another part of the document answers another topic
         if announces_list(chunk.unit_text(chunk.units[unit.unit]), keys):
             return unit
-    return units[0]
+    return None
 
 
 def _did_you_mean(question: str, quotes: list[Quote]) -> str | None:
@@ -225,8 +235,9 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     if not retrieval.units:
         return Answer(question, True, [])
     best = retrieval.units[0]
-    if is_list_question(question):
-        quotes = _list_quotes(data, _list_head(data, retrieval.units, question), k)
+    head = _list_head(data, retrieval.units, question)
+    if is_list_question(question) or (head and is_topic_query(question)):
+        quotes = _list_quotes(data, head or best, k)
     else:
         spans = _sentence_spans(retrieval.units, k, settings.merge_ratio)
         if settings.quote_min_chars:

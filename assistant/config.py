@@ -32,6 +32,8 @@ class Settings:
     phrase_weight: float = 0.2
     context_weight: float = 0.2
     chunk_weight: float = 0.2
+    #: added to a sentence that writes a number before what a "how many" question counts
+    count_weight: float = 0.1
     #: weight of a follow-up's own words in its paragraph (see Retriever.retrieve)
     focus_weight: float = 0.5
     #: a neighbouring sentence joins a quote when its score is this close to the quote's

@@ -14,7 +14,25 @@ import numpy as np
 
 from .config import Settings
 from .store import IndexData
-from .vietnamese import content_keys, folded_words, has_diacritics, matching_terms
+from .vietnamese import content_keys, folded_words, has_diacritics, matching_terms, prepare, syllable_keys, tokenize
+
+# Numbers as words, folded ("năm" is five as well as year: a count of years reads "năm năm").
+_NUMBER_WORDS = frozenset("mot hai ba bon tu nam sau bay tam chin muoi tram nghin ngan trieu ty".split())
+_MAY = syllable_keys("mấy")[0]  # "how many"; unaccented "may" is too many other words to count
+
+
+def counted_unit(question: str) -> str | None:
+    """What a "how many" question counts: "năm" in "bao nhiêu năm", "người" in "mấy người" (folded).
+
+    >>> counted_unit("Ngành tuyên giáo sẽ tổng kết bao nhiêu năm đổi mới?")
+    'nam'
+    """
+    tokens = tokenize(prepare(question))
+    for number, token in enumerate(tokens[:-1]):
+        asks = token.key == _MAY or (token.folded == "nhieu" and number and tokens[number - 1].folded == "bao")
+        if asks:
+            return tokens[number + 1].folded
+    return None
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,7 @@ class _Wanted:
     keys: dict[str, float]
     phrases: set[tuple[str, str]]
     unknown: set[str]  # content words that no indexed chunk holds
+    counted: str | None = None  # what a "how many" question counts
 
     def coverage(self, text: _Words) -> float:
         """idf-weighted share of the content words that ``text`` holds."""
@@ -72,6 +91,11 @@ class _Wanted:
     def phrase_share(self, text: _Words) -> float:
         """Share of the syllable pairs that ``text`` holds ("thôi học", not "thôi" and "học" apart)."""
         return len(self.phrases & text.pairs) / len(self.phrases) if self.phrases else 0.0
+
+    def states_count(self, text: _Words) -> bool:
+        """``text`` writes a number before what the question counts ("40 năm" for "bao nhiêu năm")."""
+        return self.counted is not None and any(
+            unit == self.counted and (number.isdigit() or number in _NUMBER_WORDS) for number, unit in text.pairs)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -141,7 +165,8 @@ class Retriever:
         unseen = float(np.log1p(len(self.data.chunks)))
         idf = self._idf(keys)
         return _Wanted({k: unseen if w is None else w for k, w in zip(keys, idf)},
-                       set(_Words.of(folded_words(text)).pairs), {k for k, w in zip(keys, idf) if w is None})
+                       set(_Words.of(folded_words(text)).pairs), {k for k, w in zip(keys, idf) if w is None},
+                       counted_unit(text))
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -176,7 +201,7 @@ class Retriever:
             for number, sentence in enumerate(sentences):
                 dense, coverage = float(sims[position + number]), wanted.coverage(sentence)
                 score = (dense + s.coverage_weight * coverage + s.phrase_weight * wanted.phrase_share(sentence)
-                         + bonus)
+                         + s.count_weight * wanted.states_count(sentence) + bonus)
                 units.append(ScoredUnit(chunk, number, dense, coverage, score))
             position += len(sentences)
         units.sort(key=lambda u: -u.score)

@@ -35,6 +35,27 @@ def test_questions_without_diacritics_find_the_passage_and_offer_the_accented_re
     assert answer.did_you_mean == "nâng cao chất lượng dự báo tình hình"
 
 
+def test_a_how_many_question_ranks_first_the_sentence_giving_the_count(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "quy-che.txt").write_text(
+        "Hội đồng chấm thực tập\n\nViệc chấm kết quả thực tập doanh nghiệp do hội đồng của khoa thực hiện sau "
+        "khi sinh viên nộp báo cáo. Mỗi hội đồng chấm thực tập gồm 3 người, trong đó có giảng viên hướng dẫn.\n",
+        encoding="utf-8")
+    assistant = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    best = assistant.retriever.retrieve("Kết quả thực tập do bao nhiêu người chấm?").units[0]
+    chunk = assistant.data.chunks[best.chunk]
+    assert chunk.unit_text(chunk.units[best.unit]).startswith("Mỗi hội đồng chấm thực tập gồm 3 người")
+
+
+def test_a_keyword_query_on_a_listed_topic_gets_the_list(report_assistant):
+    answer = report_assistant.ask("nhiệm vụ trọng tâm ngành tuyên giáo")
+    assert answer.quotes[0].text.startswith("Phát huy thành quả đạt được, ngành tuyên giáo tập trung thực hiện 5")
+    assert len(answer.quotes) == 3 and len({q.paragraph for q in answer.quotes}) == 3
+
+
 def test_quotes_are_sentences_not_whole_pages(report_assistant):
     answer = report_assistant.ask("Quy định 114 của Bộ Chính trị về vấn đề gì?")
     assert "Quy định 114" in answer.quotes[0].text and len(answer.quotes[0].text) < 600
