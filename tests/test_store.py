@@ -103,3 +103,17 @@ def test_the_hashed_vocabulary_scores_exactly_as_bm25s_with_its_own(report_assis
         expected = plain.get_scores(known) if known else np.zeros(len(corpus))
         assert np.allclose(hashed.scores(terms), expected)
         assert [i >= 0 for i in hashed.term_ids(terms)] == [t in plain.vocab_dict for t in terms]
+
+
+def test_an_index_of_an_older_format_is_refused_with_the_fix_and_rebuilt_by_the_next_build(
+        report_docs, tmp_path, embedder):
+    Assistant.build(report_docs, tmp_path, embedder=embedder)
+    manifest_path = store.current_generation(tmp_path) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format_version"] = store.FORMAT_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    old = store.FORMAT_VERSION - 1
+    with pytest.raises(store.IndexUnavailable, match=f"format {old} is not {store.FORMAT_VERSION}.*assistant index"):
+        Assistant.open(tmp_path)
+    rebuilt = Assistant.build(report_docs, tmp_path, embedder=embedder)
+    assert rebuilt.last_build.changed and rebuilt.ask("Quy định 114 của Bộ Chính trị").quotes
