@@ -14,8 +14,12 @@ Every syllable gets two keys:
 * the *folded key*: every diacritic removed and đ→d ("hoa"), for questions
   typed without accents.
 
+Both keys spell a final "y" after the initial consonant as "i", so "học kì" matches "học kỳ".
+
 >>> syllable_keys("Hoà")
 ('hoa2', 'hoa')
+>>> syllable_keys("kỳ") == syllable_keys("kì")
+True
 >>> [t.key for t in tokenize(prepare("Đại hội XIII, TP.HCM"))]
 ['đai6', 'hôi6', '13', 'tphcm']
 """
@@ -34,8 +38,11 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
 _INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]")
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-# Words after which a single Roman letter is a number ("lần thứ V", "khóa X").
-_ORDINAL_CUES = {"thu", "hoi", "khoa", "lan", "ky"}
+# Words after which a single Roman letter is a number ("lần thứ V", "khóa X", "kỳ II").
+_ORDINAL_CUES = {"thu", "hoi", "khoa", "lan", "ki"}
+# "kỳ" and "kì", "lý" and "lí", "quy" and "qui" are one word spelt two ways: a final "y" right
+# after the initial consonant reads as "i" ("tuy", "thủy", "yêu" keep theirs).
+_I_FOR_Y = re.compile(r"^((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|ngh|nh|ph|qu|th|tr))y$")
 
 # Spelled-out names and abbreviations that mean the same thing. Each pattern
 # is matched on NFC text, case-insensitively, diacritics optional.
@@ -77,8 +84,8 @@ def syllable_keys(syllable: str) -> tuple[str, str]:
             tone = _TONES[ch]
         else:
             kept.append(ch)
-    toneless = unicodedata.normalize("NFC", "".join(kept))
-    folded = "".join(ch for ch in kept if not unicodedata.combining(ch)).replace("đ", "d")
+    toneless = _I_FOR_Y.sub(r"\1i", unicodedata.normalize("NFC", "".join(kept)))
+    folded = _I_FOR_Y.sub(r"\1i", "".join(ch for ch in kept if not unicodedata.combining(ch)).replace("đ", "d"))
     return toneless + tone, folded
 
 

@@ -25,6 +25,13 @@ def test_nfd_text_gives_the_same_keys_with_offsets_into_the_nfd_text():
     assert nfd[tokens[1].start:tokens[1].end] == unicodedata.normalize("NFD", "hòa")
 
 
+def test_i_and_y_spellings_of_one_word_give_the_same_keys_and_other_words_keep_theirs():
+    for written, variant in [("học kỳ", "học kì"), ("quy định", "qui định"), ("lý do", "lí do"), ("kỹ thuật", "kĩ thuật")]:
+        assert matching_terms(written) == matching_terms(variant)
+    assert syllable_keys("tuy") != syllable_keys("tui") and syllable_keys("thủy") != syllable_keys("thủi")
+    assert syllable_keys("kỳ") != syllable_keys("kỹ")  # the tone still tells them apart
+
+
 def test_dash_variants_give_the_same_terms():
     variants = ["2025-2030", "2025 - 2030", "2025 – 2030", "2025—2030"]
     assert len({tuple(matching_terms(v)) for v in variants}) == 1
