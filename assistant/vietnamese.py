@@ -43,6 +43,8 @@ _ORDINAL_CUES = {"thu", "hoi", "khoa", "lan", "ki"}
 # "kỳ" and "kì", "lý" and "lí", "quy" and "qui" are one word spelt two ways: a final "y" right
 # after the initial consonant reads as "i" ("tuy", "thủy", "yêu" keep theirs).
 _I_FOR_Y = re.compile(r"^((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|ngh|nh|ph|qu|th|tr))y$")
+# "ngh" is written only before i, e, ê: "nghành" is a misspelling of "ngành".
+_NGH = re.compile(r"^ngh(?=[aăâoôơuư])")
 
 # Spelled-out names and abbreviations that mean the same thing. Each pattern
 # is matched on NFC text, case-insensitively, diacritics optional.
@@ -56,7 +58,9 @@ _ALIASES = [
 STOPWORDS = frozenset(
     "là gì nào sao bao nhiêu ai của những các được có thế như về và trong cho thì với đã sẽ "
     "này đó ra mấy không hay hoặc một theo từ khi nào đâu vậy còn the what which who how are is "
-    "of in to a an do does".split()
+    "of in to a an do does "
+    # how a student or an official addresses the reader: "em muốn hỏi …, em phải làm sao ạ?"
+    "em tôi ạ ơi nhé nhỉ dạ vâng hả".split()
 )
 
 
@@ -84,9 +88,14 @@ def syllable_keys(syllable: str) -> tuple[str, str]:
             tone = _TONES[ch]
         else:
             kept.append(ch)
-    toneless = _I_FOR_Y.sub(r"\1i", unicodedata.normalize("NFC", "".join(kept)))
-    folded = _I_FOR_Y.sub(r"\1i", "".join(ch for ch in kept if not unicodedata.combining(ch)).replace("đ", "d"))
+    toneless = _spelling(unicodedata.normalize("NFC", "".join(kept)))
+    folded = _spelling("".join(ch for ch in kept if not unicodedata.combining(ch)).replace("đ", "d"))
     return toneless + tone, folded
+
+
+def _spelling(syllable: str) -> str:
+    """One spelling for the variants of a syllable (toneless): "ki" for "ky", "nganh" for "nghanh"."""
+    return _NGH.sub("ng", _I_FOR_Y.sub(r"\1i", syllable))
 
 
 def has_diacritics(text: str) -> bool:

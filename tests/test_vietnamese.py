@@ -32,6 +32,15 @@ def test_i_and_y_spellings_of_one_word_give_the_same_keys_and_other_words_keep_t
     assert syllable_keys("kỳ") != syllable_keys("kỹ")  # the tone still tells them apart
 
 
+def test_the_misspelling_ngh_before_a_matches_the_word():
+    assert syllable_keys("nghành") == syllable_keys("ngành") and syllable_keys("nghề") != syllable_keys("ngề")
+
+
+def test_how_a_student_addresses_the_reader_is_not_content():
+    assert content_keys("Em đã nộp đơn bảo lưu rồi thì em phải làm gì nữa ạ?") >= {"nop", "don", "bao", "luu"}
+    assert not {"em", "a"} & content_keys("Em đã nộp đơn bảo lưu rồi thì em phải làm gì nữa ạ?")
+
+
 def test_dash_variants_give_the_same_terms():
     variants = ["2025-2030", "2025 - 2030", "2025 – 2030", "2025—2030"]
     assert len({tuple(matching_terms(v)) for v in variants}) == 1
