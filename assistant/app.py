@@ -166,7 +166,8 @@ def answer_html(answer: Answer, data: IndexData) -> str:
     """The chat message for an answer: quotes with citations, or the fixed not-found message."""
     if answer.message:
         return html.escape(answer.message)
-    keys = question_words(answer.question)
+    # An accent-free question is highlighted by the accented reading it is offered ("dự", not "đủ").
+    keys = question_words(answer.did_you_mean or answer.question)
     if answer.abstained:
         nearest = "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.nearest, 1))
         folded = (f"<details><summary>Đoạn gần nhất (khớp yếu, không phải câu trả lời)</summary>"

@@ -72,6 +72,8 @@ def test_the_2024_tasks_question_shows_the_quote_and_its_citation(page):
 def test_a_question_without_diacritics_offers_the_accented_reading(page):
     message = ask(page, "nang cao chat luong du bao tinh hinh")
     assert "Có phải bạn muốn hỏi" in message.inner_text() and "dự báo tình hình" in message.inner_text()
+    marked = {m.lower() for m in message.locator("blockquote mark").all_inner_texts()}
+    assert {"dự", "báo"} <= marked and not {"đủ", "lường"} & marked  # the offered reading, not every "du"
     page.screenshot(path=ARTIFACTS / "chat-no-diacritics.png", full_page=True)
 
 
