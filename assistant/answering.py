@@ -235,8 +235,10 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     if not retrieval.units:
         return Answer(question, True, [])
     best = retrieval.units[0]
-    head = _list_head(data, retrieval.units, question)
-    if is_list_question(question) or (head and is_topic_query(question)):
+    list_question = is_list_question(question)
+    # Only a list question or a bare topic looks for a list's opening sentence.
+    head = _list_head(data, retrieval.units, question) if list_question or is_topic_query(question) else None
+    if list_question or head:
         quotes = _list_quotes(data, head or best, k)
     else:
         spans = _sentence_spans(retrieval.units, k, settings.merge_ratio)

@@ -54,6 +54,11 @@ class Document:
     sha256: str
     page_starts: tuple[int, ...] = field(default=())
 
+    @classmethod
+    def from_text(cls, path: str, text: str) -> "Document":
+        """A document made in memory (a benchmark paragraph), hashed as its UTF-8 text."""
+        return cls(path, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
     def page_at(self, offset: int) -> int | None:
         """1-based page number holding ``offset``, or None for non-paged documents."""
         if not self.page_starts:

@@ -15,7 +15,6 @@ on copies of one.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -36,10 +35,6 @@ REAL_CHUNKS = 1000
 PIECES_PER_DOCUMENT = 10
 PIECE_CHARS = 260
 QUESTIONS = 200
-
-
-def _doc(path: str, text: str) -> Document:
-    return Document(path, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def real_pieces(benchmark_files: list[Path], extra_texts: list[str]) -> list[str]:
@@ -106,7 +101,7 @@ def corpus(pieces: list[str], size: int, real_chunks: int = REAL_CHUNKS) -> list
     for kind, texts in (("real", real), ("filler", fillers)):
         for first in range(0, len(texts), PIECES_PER_DOCUMENT):
             group = texts[first:first + PIECES_PER_DOCUMENT]
-            documents.append(_doc(f"{kind}/{first // PIECES_PER_DOCUMENT:06d}.txt", "\n\n".join(group) + "\n"))
+            documents.append(Document.from_text(f"{kind}/{first // PIECES_PER_DOCUMENT:06d}.txt", "\n\n".join(group) + "\n"))
     return documents
 
 

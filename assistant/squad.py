@@ -9,16 +9,15 @@ counts as a miss: the user would have seen no quote.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .config import Settings
+from .evaluation import normalise
 from .indexing import build_from_documents
 from .loaders import Document
 from .pipeline import Assistant
@@ -40,7 +39,8 @@ class SquadQuestion:
 
 
 def _normal(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """The dev set's normalisation (NFC, whitespace collapsed), case-folded as well."""
+    return normalise(text).casefold()
 
 
 def load_squad(paths: list[Path]) -> tuple[list[Document], list[SquadQuestion]]:
@@ -54,7 +54,7 @@ def load_squad(paths: list[Path]) -> tuple[list[Document], list[SquadQuestion]]:
                 for p, paragraph in enumerate(article["paragraphs"]):
                     name = f"{Path(path).stem}/{a:03d}-{p:02d}"
                     text = paragraph["context"]
-                    documents.append(Document(name, text, hashlib.sha256(text.encode()).hexdigest()))
+                    documents.append(Document.from_text(name, text))
                     for qa in paragraph["qas"]:
                         answers = tuple(dict.fromkeys(_normal(x["text"]) for x in qa["answers"]))
                         questions.append(SquadQuestion(Path(path).name, qa["question"], answers, name))

@@ -62,6 +62,7 @@ class ChunkTable(Sequence[Chunk]):
     def __init__(self, documents: dict[str, Document], paths: list[str], sections: list[str],
                  arrays: dict[str, np.ndarray]) -> None:
         self.documents, self.paths, self.sections = documents, paths, sections
+        self._path_number = {p: n for n, p in enumerate(paths)}
         self.document = arrays["document"]  # document number (into ``paths``) of each chunk
         self.start, self.end = arrays["start"], arrays["end"]
         self.section = arrays["section"]  # section number (into ``sections``), -1 for none
@@ -115,9 +116,9 @@ class ChunkTable(Sequence[Chunk]):
 
     def in_paragraph(self, document: str, paragraph: int) -> list[Chunk]:
         """The chunks of one paragraph of a document (more than one when it was cut)."""
-        if document not in self.paths:
+        if document not in self._path_number:
             return []
-        rows = np.flatnonzero((self.document == self.paths.index(document)) & (self.paragraph == paragraph))
+        rows = np.flatnonzero((self.document == self._path_number[document]) & (self.paragraph == paragraph))
         return [self[int(n)] for n in rows]
 
     def unit_texts(self) -> list[str]:
