@@ -14,9 +14,15 @@ from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
 from .vietnamese import content_keys, fold, prepare, syllable_keys, tokenize
 
+# Asked for several items: a plural subject ("Những nhiệm vụ … là gì?", "Các yêu cầu … là gì?"),
+# "những gì", "những X nào", "gồm", "liệt kê".
 _LIST_QUESTION = re.compile(
-    r"^(nhung|cac)\b|\b(nhung|cac)\b.*\b(gi|nao)\b|\bgom\b|\bliet ke\b|^(what|which) are\b|\blist\b"
-)
+    r"^nhung\b|^cac\b.*\bla gi\b|\b(nhung|cac) gi\b|\bnhung( \w+){1,3} (nao|gi)\b|\b(bao )?gom\b|\bliet ke\b"
+    r"|^(what|which) are\b|\blist\b")
+# ... unless it asks how, how many, when, where, why, what something is called, or for "one of" them.
+_NOT_LIST = re.compile(
+    r"\b(nhu (the )?nao|the nao|ra sao|bao nhieu|bao lau|khi nao|luc nao|o dau|tai sao|vi sao|goi la gi"
+    r"|mot trong nhung)\b")
 
 _INTERROGATIVE = re.compile(
     r"\?|\b(gi|nao|ai|sao|dau|bao|may|khong|chua|hay|what|which|who|whom|whose|how|when|where|why|list)\b")
@@ -96,7 +102,8 @@ class Answer:
 
 def is_list_question(question: str) -> bool:
     """Questions that ask for several items ("những nhiệm vụ … là gì?", "gồm những gì")."""
-    return bool(_LIST_QUESTION.search(fold(prepare(question)).strip()))
+    folded = fold(prepare(question)).strip().lower()
+    return bool(_LIST_QUESTION.search(folded)) and not _NOT_LIST.search(folded)
 
 
 def is_topic_query(question: str) -> bool:
@@ -114,19 +121,38 @@ class _Span:
     last: int
     score: float
 
+    def overlaps(self, other: "_Span") -> bool:
+        return self.chunk == other.chunk and self.first <= other.last and other.first <= self.last
 
-def _sentence_spans(units: list[ScoredUnit], k: int, merge_ratio: float) -> list[_Span]:
-    """Best sentences as quotes; a neighbour of a quote that scores nearly as well joins it."""
+
+def _sentence_spans(units: list[ScoredUnit], k: int, data: IndexData, settings: Settings) -> list[_Span]:
+    """Up to ``k`` distinct passages around the best sentences, best first.
+
+    A neighbour of a passage that scores nearly as well joins it; a short sentence is
+    widened (``_widen``) and a sentence opening a list runs through it (``_complete_list``).
+    A passage that overlaps another one is merged into it: no sentence is quoted twice.
+    """
+    scores = {(u.chunk, u.unit): u.score for u in units}
     spans: list[_Span] = []
     for unit in units:
-        for span in spans:
-            neighbour = unit.unit in (span.first - 1, span.last + 1)
-            if span.chunk == unit.chunk and neighbour and unit.score >= merge_ratio * span.score:
-                span.first, span.last = min(span.first, unit.unit), max(span.last, unit.unit)
-                break
+        if any(s.chunk == unit.chunk and s.first <= unit.unit <= s.last for s in spans):
+            continue
+        joined = next((s for s in spans if s.chunk == unit.chunk and unit.unit in (s.first - 1, s.last + 1)
+                       and unit.score >= settings.merge_ratio * s.score), None)
+        if joined:
+            joined.first, joined.last = min(joined.first, unit.unit), max(joined.last, unit.unit)
+            continue
+        if len(spans) == k:
+            continue
+        span = _Span(unit.chunk, unit.unit, unit.unit, unit.score)
+        if settings.quote_min_chars:
+            span = _widen(span, data, scores, settings.quote_min_chars)
+        span = _complete_list(span, data)
+        shared = next((s for s in spans if s.overlaps(span)), None)
+        if shared:
+            shared.first, shared.last = min(shared.first, span.first), max(shared.last, span.last)
         else:
-            if len(spans) < k and not any(s.chunk == unit.chunk and s.first <= unit.unit <= s.last for s in spans):
-                spans.append(_Span(unit.chunk, unit.unit, unit.unit, unit.score))
+            spans.append(span)
     return spans
 
 
@@ -151,6 +177,29 @@ def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], m
     return span
 
 
+_OPENS_ITEMS = re.compile(r"\b(sau day|nhu sau|sau|gom|bao gom|la)\s*:")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
+
+
+def _complete_list(span: _Span, data: IndexData) -> _Span:
+    """A quote holding a sentence that opens a list ("… các điều kiện sau đây:") runs on through the list.
+
+    The items are the answer; the sentence that announces them is not. Items written in the
+    same sentence end with it (a long sentence is indexed as clauses, so the quote takes them
+    all); items written as sentences of their own run to the end of the paragraph.
+    """
+    chunk = data.chunks[span.chunk]
+    texts = [chunk.unit_text(chunk.units[n]).rstrip() for n in range(span.first, span.last + 1)]
+    opens = [bool(_OPENS_ITEMS.search(fold(text))) for text in texts]
+    if not any(opens):
+        return span
+    if opens[-1] and texts[-1].endswith(":"):
+        span.last = len(chunk.units) - 1
+    while span.last + 1 < len(chunk.units) and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[span.last])):
+        span.last += 1
+    return span
+
+
 def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
     head, tail = data.chunks[chunk_numbers[0]], data.chunks[chunk_numbers[-1]]
     start, end = head.units[first_unit][0], tail.units[last_unit][1]
@@ -158,8 +207,8 @@ def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit
     return Quote(text, head.document, start, end, head.section, head.page, score, head.paragraph)
 
 
-def _list_quotes(data: IndexData, best: ScoredUnit, k: int) -> list[Quote]:
-    """The paragraph holding the best sentence and the paragraphs after it in its section."""
+def _list_groups(data: IndexData, best: ScoredUnit, k: int) -> list[list[int]]:
+    """The chunks of the paragraph holding the best sentence and of the paragraphs after it in its section."""
     head = data.chunks[best.chunk]
     by_paragraph: dict[int, list[int]] = {}
     number = best.chunk
@@ -172,8 +221,7 @@ def _list_quotes(data: IndexData, best: ScoredUnit, k: int) -> list[Quote]:
             break
         by_paragraph.setdefault(chunk.paragraph, []).append(number)
         number += 1
-    groups = list(by_paragraph.values())[:k]
-    return [_quote(data, g, 0, len(data.chunks[g[-1]].units) - 1, best.score) for g in groups]
+    return list(by_paragraph.values())[:k]
 
 
 def announces_list(sentence: str, question_keys: set[str]) -> bool:
@@ -238,14 +286,16 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
     head = _list_head(data, retrieval.units, question) if list_question or is_topic_query(question) else None
+    quotes: list[Quote] = []
+    quoted_chunks: set[int] = set()
     if list_question or head:
-        quotes = _list_quotes(data, head or best, k)
-    else:
-        spans = _sentence_spans(retrieval.units, k, settings.merge_ratio)
-        if settings.quote_min_chars:
-            scores = {(u.chunk, u.unit): u.score for u in retrieval.units}
-            spans = [_widen(s, data, scores, settings.quote_min_chars) for s in spans]
-        quotes = [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
+        for group in _list_groups(data, head or best, k):
+            quotes.append(_quote(data, group, 0, len(data.chunks[group[-1]].units) - 1, best.score))
+            quoted_chunks.update(group)
+    # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
+    units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
+    spans = _sentence_spans(units, k - len(quotes), data, settings)
+    quotes += [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)

@@ -160,10 +160,15 @@ def split_units(text: str, start: int, end: int, max_chars: int = MAX_UNIT_CHARS
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """Cut a run without punctuation (a 1 MB line) at spaces into pieces of at most ``max_chars``."""
+    """Cut a run without sentence punctuation into pieces of at most ``max_chars``.
+
+    A piece ends after a comma in its second half when there is one (a clause
+    of a long enumeration), else at a space (a 1 MB line), else anywhere.
+    """
     pieces = []
     while end - start > max_chars:
-        cut = text.rfind(" ", start + 1, start + max_chars)
+        comma = text.rfind(", ", start + max_chars // 2, start + max_chars)
+        cut = comma + 1 if comma >= 0 else text.rfind(" ", start + 1, start + max_chars)
         if cut <= start:
             cut = start + max_chars
             # never between a letter and its combining accent (NFD text)

@@ -34,7 +34,8 @@ from .chunking import Chunk
 from .lexical import LexicalIndex
 from .loaders import Document
 
-FORMAT_VERSION = 4  # 2: float16 vectors; 3: chunk table as arrays, hashed vocabulary; 4: spelling variants share keys ("kì" = "kỳ")
+FORMAT_VERSION = 5  # 2: float16 vectors; 3: chunk table as arrays, hashed vocabulary;
+# 4: spelling variants share keys ("kì" = "kỳ"); 5: over-long sentences cut after a comma
 #: Above this many unit vectors the exact FAISS index gives way to an inverted file (IVF).
 #: Chosen with ``assistant bench``: below it exact search costs under 2 ms a question;
 #: IVF was preferred to HNSW for its recall at equal speed (see eval/PERFORMANCE.md).

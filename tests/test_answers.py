@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import NOT_FOUND
@@ -14,6 +15,15 @@ def assert_verbatim(assistant, answer):
 def test_every_quote_of_every_dev_question_is_verbatim(report_assistant, dev_items):
     for item in dev_items:
         assert_verbatim(report_assistant, report_assistant.ask(item.question))
+
+
+def test_no_answer_quotes_the_same_text_twice(report_assistant, dev_items):
+    for item in dev_items:
+        quotes = report_assistant.ask(item.question, k=5).quotes
+        for n, quote in enumerate(quotes):
+            for later in quotes[n + 1:]:
+                same_text = quote.document == later.document and quote.start < later.end and later.start < quote.end
+                assert not same_text, (item.question, quote.text, later.text)
 
 
 def test_the_2024_tasks_question_quotes_the_paragraph_announcing_the_five_tasks(report_assistant):
@@ -54,6 +64,57 @@ def test_a_keyword_query_on_a_listed_topic_gets_the_list(report_assistant):
     answer = report_assistant.ask("nhiệm vụ trọng tâm ngành tuyên giáo")
     assert answer.quotes[0].text.startswith("Phát huy thành quả đạt được, ngành tuyên giáo tập trung thực hiện 5")
     assert len(answer.quotes) == 3 and len({q.paragraph for q in answer.quotes}) == 3
+
+
+REGULATION = """Buộc thôi học
+
+Sinh viên bị buộc thôi học nếu vi phạm một trong những trường hợp sau đây: tự ý bỏ học hoặc bỏ thi \
+từ một học kỳ chính trở lên mà không có lý do chính đáng được Trường chấp nhận; đã hết thời gian tối đa \
+được phép học tại Trường theo quy định của quy chế đào tạo hiện hành; bị cảnh báo học vụ lần thứ hai liên \
+tiếp và vẫn tái phạm các lỗi đã bị nhắc nhở trước đó; bị đình chỉ học tập lần thứ hai vì vi phạm kỷ luật.
+
+Cảnh báo học vụ
+
+Sinh viên bị cảnh báo học vụ khi điểm trung bình học kỳ dưới 3,0. Việc cảnh báo được thực hiện vào cuối \
+mỗi học kỳ chính.
+
+Học phí
+
+Học phí được tính theo số tín chỉ mà sinh viên đăng ký trong học kỳ.
+"""
+
+
+@pytest.fixture(scope="module")
+def regulation_assistant(tmp_path_factory, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path_factory.mktemp("regulation")
+    (docs / "quy-che.txt").write_text(REGULATION, encoding="utf-8")
+    return Assistant.build(docs, tmp_path_factory.mktemp("regulation-index"), embedder=embedder)
+
+
+def test_a_sentence_announcing_cases_is_quoted_with_all_of_them(regulation_assistant):
+    # The sentence is long, so it is indexed as clauses cut at its semicolons; the quote joins them again.
+    answer = regulation_assistant.ask("Sinh viên bị buộc thôi học trong trường hợp nào?")
+    assert answer.quotes[0].text.startswith("Sinh viên bị buộc thôi học nếu vi phạm")
+    assert answer.quotes[0].text.endswith("bị đình chỉ học tập lần thứ hai vì vi phạm kỷ luật.")
+
+
+def test_a_list_held_in_one_paragraph_leaves_the_other_quotes_to_other_passages(regulation_assistant):
+    answer = regulation_assistant.ask("Sinh viên bị buộc thôi học vì những vi phạm nào?", k=3)
+    assert answer.quotes[0].section == "Buộc thôi học" and answer.quotes[0].text.endswith("vi phạm kỷ luật.")
+    assert len(answer.quotes) == 3 and len({q.start for q in answer.quotes}) == 3
+
+
+def test_list_questions_are_told_from_questions_about_one_thing():
+    from assistant.answering import is_list_question
+
+    assert is_list_question(TASKS_QUESTION)
+    assert is_list_question("Các hình thức đào tạo, bố trí cán bộ gồm những gì?")
+    assert is_list_question("Chương trình tài năng cần đáp ứng những mục tiêu gì?")
+    assert not is_list_question("Các học phần tự chọn được sắp xếp như thế nào?")
+    assert not is_list_question("Một trong những điểm chung của văn bằng và chứng chỉ là gì?")
+    assert not is_list_question("Các lớp ngoại ngữ được mở với tối thiểu bao nhiêu sinh viên?")
 
 
 def test_quotes_are_sentences_not_whole_pages(report_assistant):

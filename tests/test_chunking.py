@@ -51,3 +51,11 @@ def test_crlf_line_endings_keep_offsets_exact():
     text = "Tiêu đề\r\nCâu một.\r\nCâu hai.\r\n"
     chunks = chunk_document(Document("a.txt", text, "x"))
     assert [c.text for c in chunks] == ["Câu một.", "Câu hai."] and chunks[0].section == "Tiêu đề"
+
+
+def test_an_over_long_enumeration_without_semicolons_is_cut_after_a_comma_not_inside_a_phrase():
+    items = [f"sinh viên thuộc trường hợp thứ {n} theo quy định của quy chế đào tạo hiện hành" for n in range(12)]
+    text = "Không được chuyển trường: " + ", ".join(items) + "."
+    pieces = [text[a:b] for a, b in split_units(text, 0, len(text))]
+    assert len(pieces) > 1 and "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    assert all(piece.endswith(",") for piece in pieces[:-1])
