@@ -121,16 +121,21 @@ class _Span:
     last: int
     score: float
 
-    def overlaps(self, other: "_Span") -> bool:
-        return self.chunk == other.chunk and self.first <= other.last and other.first <= self.last
+
+def _free_range(spans: list[_Span], chunk: int, unit: int, size: int) -> tuple[int, int]:
+    """The units around ``unit`` of its chunk that no other passage holds: how far a passage may grow."""
+    low = max((s.last + 1 for s in spans if s.chunk == chunk and s.last < unit), default=0)
+    high = min((s.first - 1 for s in spans if s.chunk == chunk and s.first > unit), default=size - 1)
+    return low, high
 
 
-def _sentence_spans(units: list[ScoredUnit], k: int, data: IndexData, settings: Settings) -> list[_Span]:
-    """Up to ``k`` distinct passages around the best sentences, best first.
+def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings) -> list[_Span]:
+    """Distinct passages around the best sentences, best first.
 
     A neighbour of a passage that scores nearly as well joins it; a short sentence is
-    widened (``_widen``) and a sentence opening a list runs through it (``_complete_list``).
-    A passage that overlaps another one is merged into it: no sentence is quoted twice.
+    widened (``_widen``) and a sentence opening a list runs through it (``_complete_list``),
+    but never into another passage: no sentence is quoted twice, and asking for more
+    quotes does not change the first ones.
     """
     scores = {(u.chunk, u.unit): u.score for u in units}
     spans: list[_Span] = []
@@ -142,22 +147,17 @@ def _sentence_spans(units: list[ScoredUnit], k: int, data: IndexData, settings: 
         if joined:
             joined.first, joined.last = min(joined.first, unit.unit), max(joined.last, unit.unit)
             continue
-        if len(spans) == k:
-            continue
         span = _Span(unit.chunk, unit.unit, unit.unit, unit.score)
+        free = _free_range(spans, unit.chunk, unit.unit, len(data.chunks[unit.chunk].units))
         if settings.quote_min_chars:
-            span = _widen(span, data, scores, settings.quote_min_chars)
-        span = _complete_list(span, data)
-        shared = next((s for s in spans if s.overlaps(span)), None)
-        if shared:
-            shared.first, shared.last = min(shared.first, span.first), max(shared.last, span.last)
-        else:
-            spans.append(span)
+            span = _widen(span, data, scores, settings.quote_min_chars, free)
+        spans.append(_complete_list(span, data, free))
     return spans
 
 
-def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], min_chars: int) -> _Span:
-    """Grow a short span by its better-scoring neighbour until it reaches ``min_chars``.
+def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], min_chars: int,
+           free: tuple[int, int]) -> _Span:
+    """Grow a short span within ``free`` by its better-scoring neighbour until it reaches ``min_chars``.
 
     A neighbour that would take the quote past twice ``min_chars`` is not added:
     the quote stays a sentence or two, never a page.
@@ -166,7 +166,7 @@ def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], m
     length = lambda first, last: units[last][1] - units[first][0]  # noqa: E731
     while length(span.first, span.last) < min_chars:
         options = [(scores.get((span.chunk, n), float("-inf")), n)
-                   for n in (span.first - 1, span.last + 1) if 0 <= n < len(units)]
+                   for n in (span.first - 1, span.last + 1) if free[0] <= n <= free[1]]
         if not options:
             break
         _, n = max(options)
@@ -181,12 +181,13 @@ _OPENS_ITEMS = re.compile(r"\b(sau day|nhu sau|sau|gom|bao gom|la)\s*:")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
 
 
-def _complete_list(span: _Span, data: IndexData) -> _Span:
+def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span:
     """A quote holding a sentence that opens a list ("… các điều kiện sau đây:") runs on through the list.
 
     The items are the answer; the sentence that announces them is not. Items written in the
     same sentence end with it (a long sentence is indexed as clauses, so the quote takes them
-    all); items written as sentences of their own run to the end of the paragraph.
+    all); items written as sentences of their own run to the end of the paragraph. The quote
+    stops where another passage begins (``free``).
     """
     chunk = data.chunks[span.chunk]
     texts = [chunk.unit_text(chunk.units[n]).rstrip() for n in range(span.first, span.last + 1)]
@@ -194,8 +195,8 @@ def _complete_list(span: _Span, data: IndexData) -> _Span:
     if not any(opens):
         return span
     if opens[-1] and texts[-1].endswith(":"):
-        span.last = len(chunk.units) - 1
-    while span.last + 1 < len(chunk.units) and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[span.last])):
+        span.last = free[1]
+    while span.last < free[1] and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[span.last])):
         span.last += 1
     return span
 
@@ -294,7 +295,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
     units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
-    spans = _sentence_spans(units, k - len(quotes), data, settings)
+    spans = _sentence_spans(units, data, settings)[: k - len(quotes)]
     quotes += [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):

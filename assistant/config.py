@@ -40,7 +40,7 @@ class Settings:
     merge_ratio: float = 0.97
     #: a quote shorter than this grows by its better-scoring neighbouring sentence,
     #: so a short sentence comes with the context that usually holds the answer
-    quote_min_chars: int = 200
+    quote_min_chars: int = 225
     #: abstain when the best sentence's confidence is below this
     abstain_below: float = 1.15
     #: ... or below ``abstain_unknown_below`` when at least this share of the question's

@@ -174,3 +174,9 @@ def test_the_organisation_follow_up_quotes_the_organisation_section(report_assis
     assert not answer.abstained and "tổ chức" in answer.quotes[0].text.lower()
     # the organisation section, not the propaganda one the previous question was answered from
     assert all(q.section == "Chuẩn bị kỹ lưỡng nhân sự cho nhiệm kỳ tới" for q in answer.quotes)
+
+
+def test_asking_for_more_quotes_keeps_the_first_ones(report_assistant, dev_items):
+    for item in dev_items:
+        three = report_assistant.ask(item.question, k=3).quotes
+        assert report_assistant.ask(item.question, k=10).quotes[:3] == three
