@@ -208,8 +208,19 @@ def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit
     return Quote(text, head.document, start, end, head.section, head.page, score, head.paragraph)
 
 
-def _list_groups(data: IndexData, best: ScoredUnit, k: int) -> list[list[int]]:
-    """The chunks of the paragraph holding the best sentence and of the paragraphs after it in its section."""
+# Openings that carry on the paragraph before: connectives, bullets, item numbers.
+_GOES_ON = re.compile(r"(cung voi do|dong thoi|ben canh do|ngoai ra|tiep theo|thu (hai|ba|tu|nam)|cuoi cung)\b"
+                      r"|[-•+*–]\s|\d{1,2}[.)]\s|[a-zđ][)]\s", re.IGNORECASE)
+
+
+def _list_groups(data: IndexData, best: ScoredUnit, k: int, candidates: set[int] | None) -> list[list[int]]:
+    """The chunks of the paragraph holding the best sentence and of the list's paragraphs after it.
+
+    The list runs on through the paragraphs that follow in the same section. In a text without
+    headings, where no section bounds it, an unannounced list (``candidates`` given) runs on
+    only while its paragraphs are among the candidates or open by going on from the one before
+    ("Cùng với đó, …", "- …"): a paragraph on another topic ends it.
+    """
     head = data.chunks[best.chunk]
     by_paragraph: dict[int, list[int]] = {}
     number = best.chunk
@@ -219,6 +230,11 @@ def _list_groups(data: IndexData, best: ScoredUnit, k: int) -> list[list[int]]:
     while number < len(data.chunks) and len(by_paragraph) <= k:
         chunk = data.chunks[number]
         if chunk.document != head.document or chunk.section != head.section:
+            break
+        starts_paragraph = chunk.paragraph not in by_paragraph
+        bounded = head.section is not None or candidates is None
+        if starts_paragraph and by_paragraph and not bounded \
+                and number not in candidates and not _GOES_ON.match(fold(chunk.text)):
             break
         by_paragraph.setdefault(chunk.paragraph, []).append(number)
         number += 1
@@ -290,7 +306,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     quotes: list[Quote] = []
     quoted_chunks: set[int] = set()
     if list_question or head:
-        for group in _list_groups(data, head or best, k):
+        for group in _list_groups(data, head or best, k, None if head else set(retrieval.chunks)):
             quotes.append(_quote(data, group, 0, len(data.chunks[group[-1]].units) - 1, best.score))
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.

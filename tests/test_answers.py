@@ -180,3 +180,20 @@ def test_asking_for_more_quotes_keeps_the_first_ones(report_assistant, dev_items
     for item in dev_items:
         three = report_assistant.ask(item.question, k=3).quotes
         assert report_assistant.ask(item.question, k=10).quotes[:3] == three
+
+
+def test_in_a_text_without_headings_an_unannounced_list_stops_at_a_paragraph_on_another_topic(tmp_path, embedder):
+    from assistant import Assistant
+    from assistant.answering import _list_groups
+    from assistant.retrieval import ScoredUnit
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "khong-tieu-de.txt").write_text(
+        "Sinh viên phải hoàn thành các học phần bắt buộc.\n\nHọc phí được đóng vào đầu mỗi học kỳ.\n\n"
+        "Cùng với đó, sinh viên phải đạt chuẩn ngoại ngữ.\n", encoding="utf-8")
+    data = Assistant.build(docs, tmp_path / "index", embedder=embedder).data
+    first = ScoredUnit(chunk=0, unit=0, dense=0.0, coverage=0.0, score=1.0)
+    assert _list_groups(data, first, k=3, candidates={0}) == [[0]]
+    assert _list_groups(data, first, k=3, candidates={0, 1}) == [[0], [1], [2]]  # "Cùng với đó" goes on
+    assert _list_groups(data, first, k=3, candidates=None) == [[0], [1], [2]]  # an announced list
