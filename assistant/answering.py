@@ -271,25 +271,6 @@ def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> Score
     return None
 
 
-def _did_you_mean(question: str, quotes: list[Quote]) -> str | None:
-    """The accented reading of an accent-free question, taken from the words the quotes hold."""
-    accented = {}
-    for quote in quotes:
-        for token in tokenize(quote.text):
-            accented.setdefault(token.folded, quote.text[token.start:token.end].lower())
-    words = tokenize(question)
-    if not words:
-        return None
-    pieces, position, changed = [], 0, False
-    for token in words:
-        replacement = accented.get(token.folded, question[token.start:token.end])
-        changed |= replacement != question[token.start:token.end].lower()
-        pieces += [question[position:token.start], replacement]
-        position = token.end
-    pieces.append(question[position:])
-    return "".join(pieces) if changed else None
-
-
 def confidence(unit: ScoredUnit) -> float:
     """How sure the best sentence is: cosine plus the share of question words it covers."""
     return unit.dense + unit.coverage
@@ -316,5 +297,4 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)
-    hint = None if retrieval.accented_question else _did_you_mean(question, quotes)
-    return Answer(question, False, quotes, did_you_mean=hint)
+    return Answer(question, False, quotes, did_you_mean=retrieval.reading)

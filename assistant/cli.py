@@ -92,7 +92,8 @@ def cmd_bench_squad(args) -> int:
     from .embedding import load_embedder
     from .squad import run_squad
 
-    result = run_squad([Path(f) for f in args.files], load_embedder(args.embedder))
+    result = run_squad([Path(f) for f in args.files], load_embedder(args.embedder),
+                       without_diacritics=args.no_diacritics)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
     return 0
 
@@ -156,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
     squad.add_argument("files", nargs="+")
     squad.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     squad.add_argument("--json", action="store_true")
+    squad.add_argument("--no-diacritics", action="store_true",
+                       help="ask every question with its diacritics removed (and đ→d)")
     squad.set_defaults(run=cmd_bench_squad)
 
     shared = Path("../shared/benchmarks")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Settings
+from .diacritics import restore_diacritics
 from .store import IndexData
 from .vietnamese import content_keys, folded_words, has_diacritics, matching_terms, prepare, syllable_keys, tokenize
 
@@ -53,9 +54,10 @@ class Retrieval:
     chunks: list[int]
     chunk_scores: list[float]
     units: list[ScoredUnit]
-    accented_question: bool
     #: share of the question's content words that no indexed text holds ("ngân sách", "GDP")
     unknown_share: float = 0.0
+    #: the accented reading an accent-free question was embedded as ("nhiệm vụ" for "nhiem vu")
+    reading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,9 @@ class Retriever:
         """
         s = self.settings
         accented = has_diacritics(question)
-        query = self.embedder.embed_queries([question])
+        # The model reads accented Vietnamese far better; lexical matching stays accent-free.
+        reading = None if accented else restore_diacritics(question, self.data.lexical)
+        query = self.embedder.embed_queries([reading or question])
         ranked = self._fuse(self._dense_chunk_scores(query), self._lexical_scores(question, accented))
         if allowed_documents is not None:
             ranked = [(c, v) for c, v in ranked if self.data.chunks.document_of(c) in allowed_documents]
@@ -205,5 +209,5 @@ class Retriever:
                 units.append(ScoredUnit(chunk, number, dense, coverage, score))
             position += len(sentences)
         units.sort(key=lambda u: -u.score)
-        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, accented,
-                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0)
+        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units,
+                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0, reading)

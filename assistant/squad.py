@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Settings
-from .evaluation import normalise
+from .evaluation import normalise, strip_diacritics
 from .indexing import build_from_documents
 from .loaders import Document
 from .pipeline import Assistant
@@ -72,6 +72,7 @@ class SquadResult:
     chunks: int
     build_seconds: float
     questions: list[SquadQuestion]
+    without_diacritics: bool = False  # questions asked with their diacritics removed
     answer_rank: list[int | None] = field(default_factory=list)  # 1-based rank of first answering quote
     paragraph_rank: list[int | None] = field(default_factory=list)  # rank of first quote from the gold paragraph
     abstained: list[bool] = field(default_factory=list)
@@ -105,6 +106,8 @@ class SquadResult:
                  "paragraphs/s)",
                  f"latency p50 / p95: {np.percentile(self.latency_ms, 50):.1f} / "
                  f"{np.percentile(self.latency_ms, 95):.1f} ms", ""]
+        if self.without_diacritics:
+            lines.insert(1, "questions asked without diacritics")
         columns = ["all"] + (self.files if len(self.files) > 1 else [])
         rows = self.figures().keys()
         table = {c: self.figures(None if c == "all" else c) for c in columns}
@@ -119,6 +122,7 @@ class SquadResult:
     def to_dict(self) -> dict:
         return {
             "files": self.files, "paragraphs": self.paragraphs, "chunks": self.chunks,
+            "without_diacritics": self.without_diacritics,
             "build_seconds": round(self.build_seconds, 2),
             "latency_ms": {"p50": float(np.percentile(self.latency_ms, 50)),
                            "p95": float(np.percentile(self.latency_ms, 95))},
@@ -130,17 +134,20 @@ def _first(flags: list[bool]) -> int | None:
     return next((n for n, hit in enumerate(flags, 1) if hit), None)
 
 
-def run_squad(paths: list[Path], embedder, settings: Settings | None = None) -> SquadResult:
-    """Index the paragraphs of ``paths`` in memory and ask every question."""
+def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
+              without_diacritics: bool = False) -> SquadResult:
+    """Index the paragraphs of ``paths`` in memory and ask every question (optionally accent-free)."""
     documents, questions = load_squad(paths)
     began = time.perf_counter()
     data, _, _ = build_from_documents(documents, embedder)
     build_seconds = time.perf_counter() - began
     assistant = Assistant(data, embedder, settings)
-    result = SquadResult([Path(p).name for p in paths], len(documents), len(data.chunks), build_seconds, questions)
+    result = SquadResult([Path(p).name for p in paths], len(documents), len(data.chunks), build_seconds, questions,
+                         without_diacritics)
     for item in questions:
         began = time.perf_counter()
-        answer = assistant.ask(item.question, k=QUOTES_PER_QUESTION)
+        question = strip_diacritics(item.question) if without_diacritics else item.question
+        answer = assistant.ask(question, k=QUOTES_PER_QUESTION)
         result.latency_ms.append((time.perf_counter() - began) * 1000)
         quotes = answer.quotes
         result.answer_rank.append(_first([any(a in _normal(q.text) for a in item.answers) for q in quotes]))

@@ -93,6 +93,48 @@ def syllable_keys(syllable: str) -> tuple[str, str]:
     return toneless + tone, folded
 
 
+_TONE_MARKS = {digit: mark for mark, digit in _TONES.items()}
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _tone_position(base: str) -> int | None:
+    """Where the tone mark goes in a toneless syllable ("hoa" → the o: "hòa"; "thuơng" → the ơ)."""
+    skip = 2 if base.startswith("qu") or (base.startswith("gi") and base[2:3] in _VOWELS) else 0
+    vowels = [i for i in range(skip, len(base)) if base[i] in _VOWELS] or \
+        [i for i in range(len(base)) if base[i] in _VOWELS]
+    if not vowels:
+        return None
+    if "ươ" in base:
+        return base.index("ươ") + 1
+    marked = [i for i in vowels if base[i] in "ăâêôơư"]
+    if marked:
+        return marked[-1]
+    if len(vowels) == 3:
+        return vowels[1]
+    open_syllable = base[-1] in _VOWELS
+    return vowels[0] if len(vowels) == 1 or open_syllable else vowels[1]
+
+
+def spell_syllable(key: str, like: str = "") -> str:
+    """Write an accented key as a syllable, cased like ``like``: the inverse of ``syllable_keys``.
+
+    >>> spell_syllable("hoa2"), spell_syllable("thương4"), spell_syllable("qui2"), spell_syllable("đai6", like="Dai")
+    ('hòa', 'thưởng', 'quỳ', 'Đại')
+    """
+    tone = key[-1] if key[-1:].isdigit() else ""
+    base = key[:-1] if tone else key
+    base = "quy" if base == "qui" else base  # the keys spell "quy" as "qui" (see ``_spelling``)
+    position = _tone_position(base) if tone else None
+    if position is not None:
+        base = base[:position + 1] + _TONE_MARKS[tone] + base[position + 1:]
+    text = nfc(base)
+    if text == like.lower():
+        return like
+    if len(like) > 1 and like.isupper():
+        return text.upper()
+    return text[:1].upper() + text[1:] if like[:1].isupper() else text
+
+
 def _spelling(syllable: str) -> str:
     """One spelling for the variants of a syllable (toneless): "ki" for "ky", "nganh" for "nghanh"."""
     return _NGH.sub("ng", _I_FOR_Y.sub(r"\1i", syllable))

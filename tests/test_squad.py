@@ -31,3 +31,9 @@ def test_benchmark_on_uit_test_file_measures_quotes_against_answer_texts(embedde
     assert 0.5 < figures["answer@1"] <= figures["answer@5"] <= 1
     assert figures["paragraph@1"] >= figures["answer@1"] - 0.1
     assert "| answer@1 |" in result.text()
+
+
+def test_the_benchmark_can_ask_every_question_without_diacritics(embedder):
+    result = run_squad([UIT_TEST], embedder, without_diacritics=True)
+    assert result.without_diacritics and "questions asked without diacritics" in result.text()
+    assert result.figures()["answer@5"] > 0.5

@@ -1,4 +1,5 @@
 from assistant.vietnamese import content_keys, fold, has_diacritics, matching_terms, prepare, syllable_keys, tokenize
+from conftest import REPORT, ROOT
 
 
 def test_tone_mark_placement_does_not_matter():
@@ -64,3 +65,20 @@ def test_content_keys_drop_question_words_but_keep_look_alikes():
 
 def test_invisible_characters_do_not_split_words():
     assert [t.folded for t in tokenize(prepare("nhiệm\u200b vụ"))] == ["nhiem", "vu"]
+
+
+def test_every_syllable_of_the_report_is_written_back_from_its_key():
+    from assistant.vietnamese import spell_syllable
+
+    text = (ROOT / "documents" / REPORT).read_text(encoding="utf-8")
+    keys = {t.key for t in tokenize(text) if not t.key.isdigit()}
+    assert len(keys) > 300
+    assert all(syllable_keys(spell_syllable(key))[0] == key for key in keys)
+
+
+def test_a_written_syllable_keeps_the_case_of_the_word_it_replaces():
+    from assistant.vietnamese import spell_syllable
+
+    assert spell_syllable("đai6", like="Dai") == "Đại"
+    assert spell_syllable("đh", like="DH") == "ĐH"
+    assert spell_syllable("tphcm", like="TPHCM") == "TPHCM"

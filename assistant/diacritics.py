@@ -1,0 +1,120 @@
+"""The accented reading of a question typed without diacritics, taken from the index's own words.
+
+"hoc ky he dien ra trong bao lau" could be many Vietnamese sentences; the
+documents decide which. Every accent-free syllable has a few dozen possible
+spellings ("bao" → bao, báo, bão, bảo, bạo, …); those that the indexed text
+holds are candidates, and the reading chosen is the one whose neighbouring
+syllables most often stand side by side in the documents (a Viterbi pass over
+the syllable pairs of the BM25 vocabulary), the more frequent syllable
+breaking ties. A few question phrases that documents rarely contain ("như thế
+nào", "bao lâu", "ở đâu") are known as well.
+
+The reading is used to embed the question (the multilingual model reads
+accented Vietnamese far better than accent-free text) and is offered to the
+user as "Có phải bạn muốn hỏi …?". Lexical matching keeps the accent-free
+keys, so a wrong guess costs little.
+
+>>> restore_diacritics("nhiem vu trong tam", lexical)   # doctest: +SKIP
+'nhiệm vụ trọng tâm'
+"""
+from __future__ import annotations
+
+import itertools
+
+from .lexical import LexicalIndex
+from .vietnamese import has_diacritics, spell_syllable, syllable_keys, tokenize
+
+# The letters a diacritic can turn an accent-free letter into, and the tone digits of syllable keys.
+_LETTERS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
+_TONES = ("", "1", "2", "3", "4", "6")
+_LONGEST_SYLLABLE = 7  # "nghiêng"
+#: a pair of syllables found side by side in the documents outweighs any difference in frequency
+PAIR_BONUS = 3.0
+#: weight of a syllable's frequency (its negative idf) in the choice between spellings
+FREQUENCY_WEIGHT = 0.3
+# Question phrases: documents answer questions, they seldom ask them.
+_QUESTION_PHRASES = (
+    "như thế nào", "ra sao", "bao lâu", "bao nhiêu", "có mấy", "là gì", "khi nào", "lúc nào", "ở đâu",
+    "tại sao", "vì sao", "làm sao", "làm gì", "có phải", "được không", "hay không", "phải không",
+    "những gì", "điều gì", "cái gì", "việc gì", "thì sao", "có thể", "không ạ",
+)
+_PHRASE_KEYS = [[syllable_keys(word) for word in phrase.split()] for phrase in _QUESTION_PHRASES]
+_KNOWN_PAIRS = {(a[0], b[0]) for keys in _PHRASE_KEYS for a, b in zip(keys, keys[1:])}
+_KNOWN_SPELLINGS: dict[str, set[str]] = {}
+for _key, _folded in itertools.chain.from_iterable(_PHRASE_KEYS):
+    _KNOWN_SPELLINGS.setdefault(_folded, set()).add(_key)
+_KNOWN_IDF = 1.0  # a common word
+
+
+def spellings(folded: str) -> list[str]:
+    """Every accented key an accent-free syllable could stand for ("do" → do, đo, ô, ơ … with each tone).
+
+    >>> len(spellings("duong")), spellings("hoa")[:3]
+    (72, ['hoa', 'hoa1', 'hoa2'])
+    """
+    if not (folded.isascii() and folded.isalpha()) or len(folded) > _LONGEST_SYLLABLE:
+        return []
+    bases = ("".join(letters) for letters in itertools.product(*(_LETTERS.get(ch, ch) for ch in folded)))
+    return [base + tone for base in bases for tone in _TONES]
+
+
+def _candidates(folded: str, lexical: LexicalIndex) -> dict[str, float]:
+    """The spellings of ``folded`` that the index holds (or the question phrases know), with their idf."""
+    keys = spellings(folded)
+    found = {key: float(lexical.idf[i]) for key, i in zip(keys, lexical.term_ids(keys)) if i >= 0}
+    for key in _KNOWN_SPELLINGS.get(folded, ()):
+        found.setdefault(key, _KNOWN_IDF)
+    return found
+
+
+def _known_pairs(left: list[str], right: list[str], lexical: LexicalIndex) -> set[tuple[str, str]]:
+    pairs = [(a, b) for a in left for b in right]
+    ids = lexical.term_ids([f"{a}_{b}" for a, b in pairs])
+    return {pair for pair, i in zip(pairs, ids) if i >= 0 or pair in _KNOWN_PAIRS}
+
+
+def _best_path(options: list[dict[str, float]], lexical: LexicalIndex) -> list[str]:
+    """Viterbi over a run of syllables that all have candidates."""
+    layers = [{key: (-FREQUENCY_WEIGHT * idf, "") for key, idf in options[0].items()}]
+    for current in options[1:]:
+        previous = layers[-1]
+        known = _known_pairs(list(previous), list(current), lexical)
+        layer = {}
+        for key, idf in current.items():
+            score, back = max((s + PAIR_BONUS * ((left, key) in known), left) for left, (s, _) in previous.items())
+            layer[key] = (score - FREQUENCY_WEIGHT * idf, back)
+        layers.append(layer)
+    key = max(layers[-1], key=lambda k: (layers[-1][k][0], k))
+    path = [key]
+    for layer in reversed(layers[1:]):
+        key = layer[key][1]
+        path.append(key)
+    return path[::-1]
+
+
+def _reading(options: list[dict[str, float]], lexical: LexicalIndex) -> list[str | None]:
+    """The chosen key of each syllable; None where none was found (a number, a foreign word)."""
+    chosen: list[str | None] = [None] * len(options)
+    start = 0
+    for end in range(len(options) + 1):
+        if end == len(options) or not options[end]:
+            if end > start:
+                chosen[start:end] = _best_path(options[start:end], lexical)
+            start = end + 1
+    return chosen
+
+
+def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
+    """The accented reading of an accent-free ``question``, or None when it has diacritics or none is found."""
+    if has_diacritics(question):
+        return None
+    tokens = tokenize(question)
+    chosen = _reading([_candidates(t.folded, lexical) for t in tokens], lexical)
+    pieces, position = [], 0
+    for token, key in zip(tokens, chosen):
+        written = question[token.start:token.end]
+        pieces += [question[position:token.start], spell_syllable(key, like=written) if key else written]
+        position = token.end
+    pieces.append(question[position:])
+    reading = "".join(pieces)
+    return reading if reading != question else None

@@ -1,0 +1,29 @@
+"""Accent-free questions read back with the accents the indexed documents use."""
+from assistant.diacritics import restore_diacritics, spellings
+
+
+def test_an_accent_free_question_is_read_with_the_words_of_the_report(report_assistant):
+    lexical = report_assistant.data.lexical
+    assert restore_diacritics("nhiem vu trong tam nganh tuyen giao nam 2024", lexical) == \
+        "nhiệm vụ trọng tâm ngành tuyên giáo năm 2024"
+    # Side by side in the report, "dự báo" wins over "đủ", "bao" and "bảo".
+    assert restore_diacritics("Nang cao chat luong du bao tinh hinh?", lexical) == \
+        "Nâng cao chất lượng dự báo tình hình?"
+
+
+def test_question_phrases_the_documents_do_not_contain_are_still_read(report_assistant):
+    reading = restore_diacritics("Bao chi duoc chi dao nhu the nao?", report_assistant.data.lexical)
+    assert reading == "Báo chí được chỉ đạo như thế nào?"
+
+
+def test_a_question_with_diacritics_or_without_letters_to_restore_is_left_alone(report_assistant):
+    lexical = report_assistant.data.lexical
+    assert restore_diacritics("Nhiệm vụ trọng tâm là gì?", lexical) is None
+    assert restore_diacritics("2024 - 2030", lexical) is None
+    assert restore_diacritics("xyzzy", lexical) is None
+
+
+def test_every_spelling_of_an_accent_free_syllable_is_a_candidate():
+    candidates = spellings("duong")
+    assert {"đương", "đương2", "duong", "dương4"} <= set(candidates)
+    assert spellings("2024") == [] and spellings("nghiengg") == []
