@@ -201,6 +201,10 @@ def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span
     return span
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
     head, tail = data.chunks[chunk_numbers[0]], data.chunks[chunk_numbers[-1]]
     start, end = head.units[first_unit][0], tail.units[last_unit][1]
@@ -292,8 +296,14 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
     units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
-    spans = _sentence_spans(units, data, settings)[: k - len(quotes)]
-    quotes += [_quote(data, [s.chunk], s.first, s.last, s.score) for s in spans]
+    for span in _sentence_spans(units, data, settings):
+        if len(quotes) == k:
+            break
+        quote = _quote(data, [span.chunk], span.first, span.last, span.score)
+        # A passage repeated in another document (or another version of one) says nothing new.
+        if not any(_words(quote.text) in _words(earlier.text) or _words(earlier.text) in _words(quote.text)
+                   for earlier in quotes):
+            quotes.append(quote)
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)

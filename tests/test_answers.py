@@ -197,3 +197,15 @@ def test_in_a_text_without_headings_an_unannounced_list_stops_at_a_paragraph_on_
     assert _list_groups(data, first, k=3, candidates={0}) == [[0]]
     assert _list_groups(data, first, k=3, candidates={0, 1}) == [[0], [1], [2]]  # "Cùng với đó" goes on
     assert _list_groups(data, first, k=3, candidates=None) == [[0], [1], [2]]  # an announced list
+
+
+def test_a_passage_repeated_in_another_document_is_quoted_once(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rule = "Một học kỳ hè có tối thiểu 5 tuần thực học và 1 tuần thi."
+    (docs / "quy-che-2023.txt").write_text(f"Học kỳ chính có 15 tuần thực học. {rule}\n", encoding="utf-8")
+    (docs / "quy-che-2024.txt").write_text(f"{rule}\n\nHọc phí được đóng vào đầu mỗi học kỳ.\n", encoding="utf-8")
+    answer = Assistant.build(docs, tmp_path / "index", embedder=embedder).ask("Học kỳ hè có bao nhiêu tuần thực học?", k=3)
+    assert not answer.abstained and sum(rule in quote.text for quote in answer.quotes) == 1
