@@ -191,7 +191,7 @@ def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span
     """
     chunk = data.chunks[span.chunk]
     texts = [chunk.unit_text(chunk.units[n]).rstrip() for n in range(span.first, span.last + 1)]
-    opens = [bool(_OPENS_ITEMS.search(fold(text))) for text in texts]
+    opens = [":" in text and bool(_OPENS_ITEMS.search(fold(text))) for text in texts]  # cheap test first
     if not any(opens):
         return span
     if opens[-1] and texts[-1].endswith(":"):
