@@ -43,7 +43,6 @@ _KNOWN_PAIRS = {(a[0], b[0]) for keys in _PHRASE_KEYS for a, b in zip(keys, keys
 _KNOWN_SPELLINGS: dict[str, set[str]] = {}
 for _key, _folded in itertools.chain.from_iterable(_PHRASE_KEYS):
     _KNOWN_SPELLINGS.setdefault(_folded, set()).add(_key)
-_KNOWN_IDF = 1.0  # a common word
 
 
 def spellings(folded: str) -> list[str]:
@@ -62,8 +61,9 @@ def _candidates(folded: str, lexical: LexicalIndex) -> dict[str, float]:
     """The spellings of ``folded`` that the index holds (or the question phrases know), with their idf."""
     keys = spellings(folded)
     found = {key: float(lexical.idf[i]) for key, i in zip(keys, lexical.term_ids(keys)) if i >= 0}
+    rarest = float(lexical.idf.max()) if len(lexical.idf) else 0.0
     for key in _KNOWN_SPELLINGS.get(folded, ()):
-        found.setdefault(key, _KNOWN_IDF)
+        found.setdefault(key, rarest)  # chosen for its neighbours in a question phrase, not on its own
     return found
 
 
