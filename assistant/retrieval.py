@@ -179,8 +179,8 @@ class Retriever:
         """
         s = self.settings
         accented = has_diacritics(question)
-        # The model reads accented Vietnamese far better; lexical matching stays accent-free.
-        reading = None if accented else restore_diacritics(question, self.data.lexical)
+        # The model reads accented Vietnamese far better; lexical matching keeps the keys as typed.
+        reading = restore_diacritics(question, self.data.lexical)
         query = self.embedder.embed_queries([reading or question])
         ranked = self._fuse(self._dense_chunk_scores(query), self._lexical_scores(question, accented))
         if allowed_documents is not None:

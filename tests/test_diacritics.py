@@ -27,3 +27,14 @@ def test_every_spelling_of_an_accent_free_syllable_is_a_candidate():
     candidates = spellings("duong")
     assert {"đương", "đương2", "duong", "dương4"} <= set(candidates)
     assert spellings("2024") == [] and spellings("nghiengg") == []
+
+
+def test_a_question_typed_partly_with_diacritics_keeps_them_and_gets_the_rest(report_assistant):
+    lexical = report_assistant.data.lexical
+    assert restore_diacritics("nhiệm vu trong tam nganh tuyen giao", lexical) == "nhiệm vụ trọng tâm ngành tuyên giáo"
+    # Typed with diacritics, some syllables are accent-free by right: the question is left as typed.
+    assert restore_diacritics("Sinh viên được thi lại khi nào?", lexical) is None
+
+
+def test_a_question_in_another_language_is_not_read_as_vietnamese(report_assistant):
+    assert restore_diacritics("What are the 2024 propaganda tasks?", report_assistant.data.lexical) is None
