@@ -95,6 +95,7 @@ def syllable_keys(syllable: str) -> tuple[str, str]:
 
 _TONE_MARKS = {digit: mark for mark, digit in _TONES.items()}
 _VOWELS = frozenset("aăâeêioôơuưy")
+_WRITTEN_WITH_Y = frozenset({"qui", "ki", "li", "mi", "hi", "ti"})
 
 
 def _tone_position(base: str) -> int | None:
@@ -118,12 +119,14 @@ def _tone_position(base: str) -> int | None:
 def spell_syllable(key: str, like: str = "") -> str:
     """Write an accented key as a syllable, cased like ``like``: the inverse of ``syllable_keys``.
 
-    >>> spell_syllable("hoa2"), spell_syllable("thương4"), spell_syllable("qui2"), spell_syllable("đai6", like="Dai")
-    ('hòa', 'thưởng', 'quỳ', 'Đại')
+    >>> spell_syllable("hoa2"), spell_syllable("thương4"), spell_syllable("ki2"), spell_syllable("đai6", like="Dai")
+    ('hòa', 'thưởng', 'kỳ', 'Đại')
     """
     tone = key[-1] if key[-1:].isdigit() else ""
     base = key[:-1] if tone else key
-    base = "quy" if base == "qui" else base  # the keys spell "quy" as "qui" (see ``_spelling``)
+    # The keys spell a final "y" as "i" (see ``_spelling``); written out, these take the "y" of
+    # official texts: quy định, kỳ, lý do, Mỹ, hy vọng, tỷ.
+    base = base[:-1] + "y" if base in _WRITTEN_WITH_Y else base
     position = _tone_position(base) if tone else None
     if position is not None:
         base = base[:position + 1] + _TONE_MARKS[tone] + base[position + 1:]
