@@ -102,7 +102,7 @@ class Answer:
 
 def is_list_question(question: str) -> bool:
     """Questions that ask for several items ("những nhiệm vụ … là gì?", "gồm những gì")."""
-    folded = fold(prepare(question)).strip().lower()
+    folded = fold(prepare(question)).strip()
     return bool(_LIST_QUESTION.search(folded)) and not _NOT_LIST.search(folded)
 
 

@@ -67,9 +67,8 @@ def _candidates(folded: str, lexical: LexicalIndex) -> dict[str, float]:
     """The spellings of ``folded`` that the index holds (or the question phrases know), with their idf."""
     keys = spellings(folded)
     found = {key: float(lexical.idf[i]) for key, i in zip(keys, lexical.term_ids(keys)) if i >= 0}
-    rarest = float(lexical.idf.max()) if len(lexical.idf) else 0.0
     for key in _KNOWN_SPELLINGS.get(folded, ()):
-        found.setdefault(key, rarest)  # chosen for its neighbours in a question phrase, not on its own
+        found.setdefault(key, lexical.max_idf)  # chosen for its neighbours in a question phrase, not alone
     return found
 
 

@@ -15,6 +15,7 @@ terms the chance of any such pair is about 3 in 100 million.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,11 @@ class LexicalIndex:
     def _idf_of(bm25) -> np.ndarray:
         postings = np.diff(np.asarray(bm25.scores["indptr"]))
         return np.log1p(max(int(bm25.scores["num_docs"]), 1) / np.maximum(postings, 1)).astype(np.float32)
+
+    @functools.cached_property
+    def max_idf(self) -> float:
+        """The highest idf of any term (the rarest one), computed once."""
+        return float(self.idf.max()) if len(self.idf) else 0.0
 
     def term_ids(self, terms: list[str]) -> np.ndarray:
         """The term number of each of ``terms``, -1 for a term no chunk holds."""

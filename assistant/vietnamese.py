@@ -99,7 +99,7 @@ _WRITTEN_WITH_Y = frozenset({"qui", "ki", "li", "mi", "hi", "ti"})
 
 
 def _tone_position(base: str) -> int | None:
-    """Where the tone mark goes in a toneless syllable ("hoa" → the o: "hòa"; "thuơng" → the ơ)."""
+    """Where the tone mark goes in a toneless syllable ("hoa" → the o: "hòa"; "thương" → the ơ)."""
     skip = 2 if base.startswith("qu") or (base.startswith("gi") and base[2:3] in _VOWELS) else 0
     vowels = [i for i in range(skip, len(base)) if base[i] in _VOWELS] or \
         [i for i in range(len(base)) if base[i] in _VOWELS]
