@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
-from .vietnamese import content_keys, fold, prepare, syllable_keys, tokenize
+from .vietnamese import content_keys, fold, nfc, prepare, syllable_keys, tokenize
 
 # Asked for several items: a plural subject ("Những nhiệm vụ … là gì?", "Các yêu cầu … là gì?"),
 # "những gì", "những X nào", "gồm", "liệt kê".
@@ -155,6 +155,25 @@ def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings
     return spans
 
 
+# Pronouns and demonstratives that open a sentence and point to the one before:
+# "Ông …", "Họ …", "Điều này …", "Theo đồng chí, …" (not "Ông Nguyễn Văn A", a title before a name).
+_REFERS_BACK = re.compile(r"(theo )?(ông|bà|họ|nó|chúng(?! (ta|tôi|mình))|hắn|đồng chí|điều (này|đó)|việc (này|đó)"
+                          r"|đây|đó)\b", re.IGNORECASE)
+
+
+def refers_back(sentence: str) -> bool:
+    """A sentence opening with a word that points to the sentence before ("Ông cũng mô tả …").
+
+    >>> refers_back("Ông cũng mô tả việc chưng cất."), refers_back("Ông Huỳnh Cách Mạng cho biết.")
+    (True, False)
+    """
+    match = _REFERS_BACK.match(nfc(sentence.lstrip(" \"“(-–•")))
+    if not match:
+        return False
+    following = sentence.lstrip(" \"“(-–•")[match.end():].lstrip(" ,")
+    return not following[:1].isupper()
+
+
 def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], min_chars: int,
            free: tuple[int, int]) -> _Span:
     """Grow a short span within ``free`` by its better-scoring neighbour until it reaches ``min_chars``.
@@ -162,8 +181,13 @@ def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], m
     A neighbour that would take the quote past twice ``min_chars`` is not added:
     the quote stays a sentence or two, never a page.
     """
-    units = data.chunks[span.chunk].units
+    chunk = data.chunks[span.chunk]
+    units = chunk.units
     length = lambda first, last: units[last][1] - units[first][0]  # noqa: E731
+    # "Ông cũng mô tả …": a sentence that refers back is read with the sentence it refers to.
+    if span.first > free[0] and refers_back(chunk.unit_text(units[span.first])) \
+            and length(span.first - 1, span.last) <= 2 * min_chars:
+        span.first -= 1
     while length(span.first, span.last) < min_chars:
         options = [(scores.get((span.chunk, n), float("-inf")), n)
                    for n in (span.first - 1, span.last + 1) if free[0] <= n <= free[1]]

@@ -209,3 +209,29 @@ def test_a_passage_repeated_in_another_document_is_quoted_once(tmp_path, embedde
     (docs / "quy-che-2024.txt").write_text(f"{rule}\n\nHọc phí được đóng vào đầu mỗi học kỳ.\n", encoding="utf-8")
     answer = Assistant.build(docs, tmp_path / "index", embedder=embedder).ask("Học kỳ hè có bao nhiêu tuần thực học?", k=3)
     assert not answer.abstained and sum(rule in quote.text for quote in answer.quotes) == 1
+
+
+def test_a_sentence_that_refers_back_is_quoted_with_the_sentence_it_refers_to(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "hoa-hoc.txt").write_text(
+        "Al-Muwaffaq là một dược sĩ người Ba Tư sống ở thế kỷ thứ 10. Ông cũng mô tả việc chưng cất nước biển "
+        "để uống. Việc chưng cất nước biển để uống được các thủy thủ thời đó dùng trên những chuyến đi dài ngày "
+        "ngoài khơi, khi nước ngọt mang theo trên tàu đã cạn và không có hòn đảo nào ở gần đó để lấy thêm nước.\n",
+        encoding="utf-8")
+    answer = Assistant.build(docs, tmp_path / "index", embedder=embedder).ask("Ai đã mô tả việc chưng cất nước biển?")
+    assert answer.quotes[0].text.startswith("Al-Muwaffaq là một dược sĩ")
+
+
+def test_words_that_point_to_the_sentence_before_are_told_from_titles_before_names():
+    from assistant.answering import refers_back
+
+    assert refers_back("Ông cũng mô tả việc chưng cất nước biển.")
+    assert refers_back("Theo đồng chí, bước vào năm 2024, năm bản lề.")
+    assert refers_back("Điều này giúp mạng đơn giản hơn.")
+    assert not refers_back("Ông Huỳnh Cách Mạng cho biết.")
+    assert not refers_back("Theo đồng chí Huỳnh Cách Mạng, yêu cầu đặt ra là…")
+    assert not refers_back("Chúng ta cần chủ động.")
+    assert not refers_back("Học phí được đóng vào đầu mỗi học kỳ.")
