@@ -134,8 +134,8 @@ def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings
 
     A neighbour of a passage that scores nearly as well joins it; a short sentence is
     widened (``_widen``) and a sentence opening a list runs through it (``_complete_list``),
-    but never into another passage: no sentence is quoted twice, and asking for more
-    quotes does not change the first ones.
+    but never into another passage: no sentence is quoted twice, and the first passages
+    do not depend on how many are asked for.
     """
     scores = {(u.chunk, u.unit): u.score for u in units}
     spans: list[_Span] = []
@@ -223,6 +223,21 @@ def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span
     while span.last < free[1] and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[span.last])):
         span.last += 1
     return span
+
+
+def _one_sentence(a: _Span, b: _Span, data: IndexData) -> bool:
+    """``a`` and ``b`` touch inside a sentence: one ends on a clause whose sentence the other goes on with."""
+    if a.chunk != b.chunk:
+        return False
+    first, second = (a, b) if a.last < b.first else (b, a)
+    chunk = data.chunks[a.chunk]
+    return second.first == first.last + 1 and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[first.last]))
+
+
+def _join(passage: _Span, others: list[_Span]) -> None:
+    """Grow ``passage`` over ``others`` (which touch it); it keeps its place and score."""
+    passage.first = min([passage.first] + [o.first for o in others])
+    passage.last = max([passage.last] + [o.last for o in others])
 
 
 def _words(text: str) -> str:
@@ -320,14 +335,23 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
     units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
+    passages: list[_Span] = []
+    passage_quotes = lambda: [_quote(data, [p.chunk], p.first, p.last, p.score) for p in passages]  # noqa: E731
     for span in _sentence_spans(units, data, settings):
-        if len(quotes) == k:
+        if len(quotes) + len(passages) == k:
             break
+        # Two parts of one sentence are one quote, never two.
+        parts = [p for p in passages if _one_sentence(p, span, data)]
+        if parts:
+            _join(parts[0], [span] + parts[1:])
+            passages = [p for p in passages if p not in parts[1:]]
+            continue
         quote = _quote(data, [span.chunk], span.first, span.last, span.score)
         # A passage repeated in another document (or another version of one) says nothing new.
         if not any(_words(quote.text) in _words(earlier.text) or _words(earlier.text) in _words(quote.text)
-                   for earlier in quotes):
-            quotes.append(quote)
+                   for earlier in quotes + passage_quotes()):
+            passages.append(span)
+    quotes += passage_quotes()
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)

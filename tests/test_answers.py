@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -176,10 +178,27 @@ def test_the_organisation_follow_up_quotes_the_organisation_section(report_assis
     assert all(q.section == "Chuẩn bị kỹ lưỡng nhân sự cho nhiệm kỳ tới" for q in answer.quotes)
 
 
-def test_asking_for_more_quotes_keeps_the_first_ones(report_assistant, dev_items):
+def _inside(quote, outer) -> bool:
+    return quote.document == outer.document and outer.start <= quote.start and quote.end <= outer.end
+
+
+def test_asking_for_more_quotes_keeps_what_was_quoted(report_assistant, dev_items):
     for item in dev_items:
         three = report_assistant.ask(item.question, k=3).quotes
-        assert report_assistant.ask(item.question, k=10).quotes[:3] == three
+        ten = report_assistant.ask(item.question, k=10).quotes
+        assert not three or _inside(three[0], ten[0]), item.question
+        assert all(any(_inside(quote, outer) for outer in ten) for quote in three), item.question
+
+
+def test_no_sentence_is_split_between_two_quotes(report_assistant, dev_items):
+    ends_sentence = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
+    for question in [item.question for item in dev_items] + ["Công tác dân vận năm 2023 đạt kết quả gì?"]:
+        quotes = report_assistant.ask(question, k=5).quotes
+        for quote in quotes:
+            text = report_assistant.data.documents[quote.document].text
+            touching = [later for later in quotes if later.document == quote.document and later.start >= quote.end
+                        and text[quote.end:later.start].strip(" ") == ""]
+            assert not touching or ends_sentence.search(quote.text), (question, quote.text, touching[0].text)
 
 
 def test_in_a_text_without_headings_an_unannounced_list_stops_at_a_paragraph_on_another_topic(tmp_path, embedder):
