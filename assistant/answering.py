@@ -314,6 +314,30 @@ def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> Score
     return None
 
 
+def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings, slots: int,
+                    earlier: list[Quote]) -> list[Quote]:
+    """Quotes of the best passages for ``slots`` places, none repeating an ``earlier`` quote or another.
+
+    Two passages that meet inside a sentence become one quote, in the better one's place.
+    """
+    passages: list[_Span] = []
+    quotes = lambda: [_quote(data, [p.chunk], p.first, p.last, p.score) for p in passages]  # noqa: E731
+    for span in _sentence_spans(units, data, settings):
+        if len(passages) >= slots:
+            break
+        parts = [p for p in passages if _one_sentence(p, span, data)]
+        if parts:
+            _join(parts[0], [span] + parts[1:])
+            passages = [p for p in passages if all(p is not part for part in parts[1:])]
+            continue
+        quote = _quote(data, [span.chunk], span.first, span.last, span.score)
+        # A passage repeated in another document (or another version of one) says nothing new.
+        if not any(_words(quote.text) in _words(other.text) or _words(other.text) in _words(quote.text)
+                   for other in earlier + quotes()):
+            passages.append(span)
+    return quotes()
+
+
 def confidence(unit: ScoredUnit) -> float:
     """How sure the best sentence is: cosine plus the share of question words it covers."""
     return unit.dense + unit.coverage
@@ -335,23 +359,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
     units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
-    passages: list[_Span] = []
-    passage_quotes = lambda: [_quote(data, [p.chunk], p.first, p.last, p.score) for p in passages]  # noqa: E731
-    for span in _sentence_spans(units, data, settings):
-        if len(quotes) + len(passages) == k:
-            break
-        # Two parts of one sentence are one quote, never two.
-        parts = [p for p in passages if _one_sentence(p, span, data)]
-        if parts:
-            _join(parts[0], [span] + parts[1:])
-            passages = [p for p in passages if p not in parts[1:]]
-            continue
-        quote = _quote(data, [span.chunk], span.first, span.last, span.score)
-        # A passage repeated in another document (or another version of one) says nothing new.
-        if not any(_words(quote.text) in _words(earlier.text) or _words(earlier.text) in _words(quote.text)
-                   for earlier in quotes + passage_quotes()):
-            passages.append(span)
-    quotes += passage_quotes()
+    quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes)
     unknown = retrieval.unknown_share >= settings.unknown_share
     if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
         return Answer(question, True, [], nearest=quotes)
