@@ -19,15 +19,6 @@ def test_every_quote_of_every_dev_question_is_verbatim(report_assistant, dev_ite
         assert_verbatim(report_assistant, report_assistant.ask(item.question))
 
 
-def test_no_answer_quotes_the_same_text_twice(report_assistant, dev_items):
-    for item in dev_items:
-        quotes = report_assistant.ask(item.question, k=5).quotes
-        for n, quote in enumerate(quotes):
-            for later in quotes[n + 1:]:
-                same_text = quote.document == later.document and quote.start < later.end and later.start < quote.end
-                assert not same_text, (item.question, quote.text, later.text)
-
-
 def test_the_2024_tasks_question_quotes_the_paragraph_announcing_the_five_tasks(report_assistant):
     answer = report_assistant.ask(TASKS_QUESTION)
     assert not answer.abstained
@@ -190,15 +181,37 @@ def test_asking_for_more_quotes_keeps_what_was_quoted(report_assistant, dev_item
         assert all(any(_inside(quote, outer) for outer in ten) for quote in three), item.question
 
 
-def test_no_sentence_is_split_between_two_quotes(report_assistant, dev_items):
-    ends_sentence = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
+
+
+def assert_distinct_whole_sentences(assistant, quotes, question):
+    """No two quotes share text, and two quotes that meet do so between sentences."""
+    for quote in quotes:
+        text = assistant.data.documents[quote.document].text
+        for other in quotes:
+            if other is quote or other.document != quote.document:
+                continue
+            assert not (quote.start < other.end and other.start < quote.end), (question, quote.text, other.text)
+            touching = other.start >= quote.end and text[quote.end:other.start].strip(" ") == ""
+            assert not touching or _ENDS_SENTENCE.search(quote.text), (question, quote.text, other.text)
+
+
+def test_no_answer_quotes_the_same_text_twice_or_splits_a_sentence_between_quotes(report_assistant, dev_items):
     for question in [item.question for item in dev_items] + ["Công tác dân vận năm 2023 đạt kết quả gì?"]:
-        quotes = report_assistant.ask(question, k=5).quotes
-        for quote in quotes:
-            text = report_assistant.data.documents[quote.document].text
-            touching = [later for later in quotes if later.document == quote.document and later.start >= quote.end
-                        and text[quote.end:later.start].strip(" ") == ""]
-            assert not touching or ends_sentence.search(quote.text), (question, quote.text, touching[0].text)
+        assert_distinct_whole_sentences(report_assistant, report_assistant.ask(question, k=5).quotes, question)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=12),
+       k=st.integers(min_value=1, max_value=8))
+def test_questions_made_of_report_words_get_at_most_k_distinct_verbatim_quotes(report_assistant, words, k):
+    vocabulary = report_assistant.data.documents[
+        next(iter(report_assistant.data.documents))].text.split()
+    question = " ".join(vocabulary[n % len(vocabulary)] for n in words)
+    answer = report_assistant.ask(question, k=k)
+    assert len(answer.quotes) <= k
+    assert_verbatim(report_assistant, answer)
+    assert_distinct_whole_sentences(report_assistant, answer.quotes + answer.nearest, question)
 
 
 def test_in_a_text_without_headings_an_unannounced_list_stops_at_a_paragraph_on_another_topic(tmp_path, embedder):
