@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from .chunking import Chunk
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
@@ -167,11 +168,9 @@ def refers_back(sentence: str) -> bool:
     >>> refers_back("Ông cũng mô tả việc chưng cất."), refers_back("Ông Huỳnh Cách Mạng cho biết.")
     (True, False)
     """
-    match = _REFERS_BACK.match(nfc(sentence.lstrip(" \"“(-–•")))
-    if not match:
-        return False
-    following = sentence.lstrip(" \"“(-–•")[match.end():].lstrip(" ,")
-    return not following[:1].isupper()
+    opening = nfc(sentence.lstrip(" \"“(-–•"))
+    match = _REFERS_BACK.match(opening)
+    return bool(match) and not opening[match.end():].lstrip(" ,")[:1].isupper()
 
 
 def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], min_chars: int,
@@ -205,6 +204,11 @@ _OPENS_ITEMS = re.compile(r"\b(sau day|nhu sau|sau|gom|bao gom|la)\s*:")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*\s*$")
 
 
+def _ends_sentence(chunk: Chunk, unit: int) -> bool:
+    """Unit ``unit`` of ``chunk`` ends its sentence (a long sentence is indexed as several units)."""
+    return bool(_ENDS_SENTENCE.search(chunk.unit_text(chunk.units[unit])))
+
+
 def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span:
     """A quote holding a sentence that opens a list ("… các điều kiện sau đây:") runs on through the list.
 
@@ -220,7 +224,7 @@ def _complete_list(span: _Span, data: IndexData, free: tuple[int, int]) -> _Span
         return span
     if opens[-1] and texts[-1].endswith(":"):
         span.last = free[1]
-    while span.last < free[1] and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[span.last])):
+    while span.last < free[1] and not _ends_sentence(chunk, span.last):
         span.last += 1
     return span
 
@@ -230,8 +234,7 @@ def _one_sentence(a: _Span, b: _Span, data: IndexData) -> bool:
     if a.chunk != b.chunk:
         return False
     first, second = (a, b) if a.last < b.first else (b, a)
-    chunk = data.chunks[a.chunk]
-    return second.first == first.last + 1 and not _ENDS_SENTENCE.search(chunk.unit_text(chunk.units[first.last]))
+    return second.first == first.last + 1 and not _ends_sentence(data.chunks[a.chunk], first.last)
 
 
 def _join(passage: _Span, others: list[_Span]) -> None:

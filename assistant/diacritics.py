@@ -22,11 +22,10 @@ from __future__ import annotations
 import itertools
 
 from .lexical import LexicalIndex
-from .vietnamese import has_diacritics, spell_syllable, syllable_keys, tokenize
+from .vietnamese import TONE_DIGITS, has_diacritics, spell_syllable, syllable_keys, tokenize
 
-# The letters a diacritic can turn an accent-free letter into, and the tone digits of syllable keys.
+# The letters a diacritic can turn an accent-free letter into.
 _LETTERS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
-_TONES = ("", "1", "2", "3", "4", "6")
 _LONGEST_SYLLABLE = 7  # "nghiêng"
 #: a pair of syllables found side by side in the documents outweighs any difference in frequency
 PAIR_BONUS = 3.0
@@ -60,7 +59,7 @@ def spellings(folded: str) -> list[str]:
     if not (folded.isascii() and folded.isalpha()) or len(folded) > _LONGEST_SYLLABLE:
         return []
     bases = ("".join(letters) for letters in itertools.product(*(_LETTERS.get(ch, ch) for ch in folded)))
-    return [base + tone for base in bases for tone in _TONES]
+    return [base + tone for base in bases for tone in TONE_DIGITS]
 
 
 def _candidates(folded: str, lexical: LexicalIndex) -> dict[str, float]:

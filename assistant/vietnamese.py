@@ -94,6 +94,8 @@ def syllable_keys(syllable: str) -> tuple[str, str]:
 
 
 _TONE_MARKS = {digit: mark for mark, digit in _TONES.items()}
+#: the tone digits an accented key may end with, no digit for the level tone ("hoa", "hoa1" … "hoa6")
+TONE_DIGITS = ("",) + tuple(sorted(_TONE_MARKS))
 _VOWELS = frozenset("aăâeêioôơuưy")
 _WRITTEN_WITH_Y = frozenset({"qui", "ki", "li", "mi", "hi", "ti"})
 
