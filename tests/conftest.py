@@ -1,8 +1,7 @@
-"""Shared fixtures: the real bundled model, a real index of the report, the shared data."""
+"""Shared fixtures: the real bundled model, a real index of the report, the dev set and benchmarks in eval/."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
@@ -14,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared"))
+DEV_SET = ROOT / "eval" / "qa.jsonl"
+BENCHMARKS = ROOT / "eval" / "benchmarks"
 REPORT = "bao-cao-xay-dung-dang-tphcm-2024.txt"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,7 +46,7 @@ def report_assistant(report_docs, tmp_path_factory, embedder):
 def dev_items():
     from assistant.evaluation import load_qa
 
-    return load_qa(SHARED / "qa" / "dev.jsonl")
+    return load_qa(DEV_SET)
 
 
 def html_to_pdf(html: str, folder: Path, name: str = "doc.pdf") -> Path:

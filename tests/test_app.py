@@ -153,10 +153,10 @@ def test_uploading_a_pdf_then_asking_about_it(page, server, tmp_path):
 
 
 def test_the_evaluation_tab_runs_the_dev_set(page):
-    from conftest import SHARED
+    from conftest import DEV_SET
 
     page.get_by_role("tab", name="Đánh giá").click()
-    page.set_input_files("#qa-file input[type=file]", str(SHARED / "qa" / "dev.jsonl"))
+    page.set_input_files("#qa-file input[type=file]", str(DEV_SET))
     page.click("#run-eval")
     page.wait_for_function("document.querySelector('#metrics').innerText.includes('Answer@1')", timeout=120000)
     page.wait_for_function("document.querySelector('#misses').innerText.includes('dev-')", timeout=30000)

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import REPORT, ROOT, SHARED, html_to_pdf
+from conftest import REPORT, ROOT, DEV_SET, html_to_pdf
 
 
 def assistant(*args, cwd):
@@ -42,7 +42,7 @@ def test_ask_abstains_with_the_fixed_message(workdir):
 
 
 def test_eval_prints_the_table_for_any_qa_file(workdir):
-    result = assistant("eval", "--qa", str(SHARED / "qa" / "dev.jsonl"), "--report", "REPORT.md", cwd=workdir)
+    result = assistant("eval", "--qa", str(DEV_SET), "--report", "REPORT.md", cwd=workdir)
     assert result.returncode == 0, result.stderr
     for label in ("Answer@1", "Answer@3", "evidence recall@3", "MRR", "abstention accuracy",
                   "false abstentions", "verbatim quotes", "100.0%", "latency p50", "no diacritics"):
@@ -52,7 +52,7 @@ def test_eval_prints_the_table_for_any_qa_file(workdir):
 
 
 def test_eval_json_lists_every_question(workdir):
-    result = assistant("eval", "--json", "--qa", str(SHARED / "qa" / "dev.jsonl"), cwd=workdir)
+    result = assistant("eval", "--json", "--qa", str(DEV_SET), cwd=workdir)
     report = json.loads(result.stdout)
     assert len(report["questions"]) == 40 and report["metrics"]["verbatim"] == 1.0
 

@@ -3,9 +3,9 @@ import numpy as np
 
 from assistant import store
 from assistant.performance import corpus, real_pieces, run_bench, table
-from conftest import SHARED
+from conftest import BENCHMARKS
 
-UIT_TEST = SHARED / "benchmarks" / "uit-regulation-qa" / "test_reg.json"
+UIT_TEST = BENCHMARKS / "uit-regulation-qa" / "test_reg.json"
 
 
 def test_the_corpus_holds_the_real_pieces_then_numbered_filler_copies():

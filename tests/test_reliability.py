@@ -1,6 +1,6 @@
 """Reliability: bad files, bad questions, SIGKILL while indexing, serving while indexing, load.
 
-The bad-file corpus is generated here, from the report, the shared benchmarks and pypdf.
+The bad-file corpus is generated here, from the report, the benchmarks in eval/ and pypdf.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import Assistant
 from assistant.app import Service
-from conftest import REPORT, ROOT, SHARED, html_to_pdf, running_server
+from conftest import REPORT, ROOT, BENCHMARKS, html_to_pdf, running_server
 
 REPORT_TEXT = (ROOT / "documents" / REPORT).read_text(encoding="utf-8")
 QUESTIONS = [
@@ -38,8 +38,8 @@ QUESTIONS = [
 
 
 def regulation_text() -> str:
-    """A second document: the UIT regulation paragraphs of the shared benchmark, one per line."""
-    data = json.loads((SHARED / "benchmarks" / "uit-regulation-qa" / "test_reg.json").read_text(encoding="utf-8"))
+    """A second document: the UIT regulation paragraphs of the benchmark in eval/, one per line."""
+    data = json.loads((BENCHMARKS / "uit-regulation-qa" / "test_reg.json").read_text(encoding="utf-8"))
     return "\n\n".join(p["context"] for a in data["data"] for p in a["paragraphs"]) + "\n"
 
 

@@ -3,9 +3,9 @@ import json
 import pytest
 
 from assistant.squad import SquadFileError, load_squad, run_squad
-from conftest import SHARED
+from conftest import BENCHMARKS
 
-UIT_TEST = SHARED / "benchmarks" / "uit-regulation-qa" / "test_reg.json"
+UIT_TEST = BENCHMARKS / "uit-regulation-qa" / "test_reg.json"
 
 
 def test_each_paragraph_becomes_a_document_and_every_question_is_kept():
