@@ -5,12 +5,15 @@ markup is the app's own (block quotes, citations, highlights).
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
@@ -79,41 +82,68 @@ class Service:
             return fresh.last_build
 
     def safe_path(self, name: str) -> Path:
-        """Where an uploaded file may go: its bare name, inside the documents folder."""
-        base = os.path.basename(name.replace("\\", "/")).strip()
+        """Where an uploaded file may go: its bare name (NFC), inside the documents folder."""
+        base = unicodedata.normalize("NFC", os.path.basename(name.replace("\\", "/")).strip())
         if not base or base.startswith(".") or base in ("..",):
-            raise UploadRejected(f"{name!r}: not an acceptable file name")
+            raise UploadRejected(f"{name!r}: tên tệp không hợp lệ")
         if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise UploadRejected(f"{base}: only {', '.join(SUPPORTED_SUFFIXES)} files are accepted")
+            raise UploadRejected(f"{base}: chỉ nhận các tệp {', '.join(SUPPORTED_SUFFIXES)}")
         target = (self.docs_dir / base).resolve()
         if target.parent != self.docs_dir.resolve():
-            raise UploadRejected(f"{base}: would be saved outside {self.docs_dir}")
+            raise UploadRejected(f"{base}: sẽ nằm ngoài thư mục {self.docs_dir}")
         return target
 
-    def save_upload(self, name: str, source: Path) -> Path:
-        """Copy an uploaded file into the documents folder (atomically) before any indexing."""
+    def _same_name(self, target: Path) -> Path | None:
+        """An existing document whose name differs from ``target``'s only by case or Unicode form."""
+        wanted = unicodedata.normalize("NFC", target.name).casefold()
+        return next((path for path in self.docs_dir.iterdir()
+                     if path.is_file() and unicodedata.normalize("NFC", path.name).casefold() == wanted), None)
+
+    def _keep_aside(self, path: Path) -> Path:
+        """Move ``path`` into ``documents/.removed/`` under a name no earlier version has."""
+        bin_dir = self.docs_dir / ".removed"
+        bin_dir.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        moved = bin_dir / f"{stamp}-{path.name}"
+        number = 1
+        while moved.exists():
+            number += 1
+            moved = bin_dir / f"{stamp}-{number}-{path.name}"
+        os.replace(path, moved)
+        return moved
+
+    def save_upload(self, name: str, source: Path) -> tuple[Path, Path | None]:
+        """Copy an uploaded file into the documents folder (atomically) before any indexing.
+
+        A document of the same name (or one differing only by case or Unicode form) is not
+        overwritten: it is moved into ``documents/.removed/`` first. Returns the saved path
+        and where the earlier version went (None when there was none).
+        """
         target = self.safe_path(name)
         size = source.stat().st_size
         if size > MAX_UPLOAD_BYTES:
-            raise UploadRejected(f"{target.name}: {size:,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte upload limit")
+            raise UploadRejected(f"{target.name}: {size:,} byte, vượt giới hạn tải lên {MAX_UPLOAD_BYTES:,} byte")
         handle, temporary = tempfile.mkstemp(dir=self.docs_dir, prefix=".upload-")
-        with os.fdopen(handle, "wb") as out, open(source, "rb") as data:
-            out.write(data.read())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-        return target
+        try:
+            with os.fdopen(handle, "wb") as out, open(source, "rb") as data:
+                shutil.copyfileobj(data, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o644)
+            earlier = self._same_name(target)
+            kept = self._keep_aside(earlier) if earlier else None
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target, kept
 
     def remove_document(self, name: str) -> Path:
         """Move a document out of the corpus into ``documents/.removed/`` (nothing is deleted)."""
         target = self.safe_path(name)
         if not target.is_file():
-            raise UploadRejected(f"{name}: no such document")
-        bin_dir = self.docs_dir / ".removed"
-        bin_dir.mkdir(exist_ok=True)
-        moved = bin_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{target.name}"
-        os.replace(target, moved)
-        return moved
+            raise UploadRejected(f"{name}: không có tài liệu này")
+        return self._keep_aside(target)
 
 
 # ---------------------------------------------------------------- rendering
@@ -266,9 +296,15 @@ def build_app(service: Service):
         for file in files or []:
             path = Path(file if isinstance(file, str) else file.name)
             try:
-                saved.append(service.save_upload(path.name, path).name)
-            except (UploadRejected, OSError) as error:
+                target, kept = service.save_upload(path.name, path)
+                saved.append(target.name)
+                if kept:
+                    problems.append(f"{target.name}: bản cũ được giữ lại trong {kept.parent.name}/{kept.name}")
+            except UploadRejected as error:
                 problems.append(str(error))
+            except OSError as error:
+                reason = "ổ đĩa đã đầy" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+                problems.append(f"{path.name}: không lưu được ({reason})")
         status = _reindex(progress)
         lines = [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems + [status]
         names = sorted(service.assistant.data.documents)
@@ -411,6 +447,5 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
     app.launch(server_name=host, server_port=port, auth=parse_auth(auth), prevent_thread_lock=not block,
-               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"],
-               allowed_paths=[tempfile.gettempdir()])
+               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"])
     return app

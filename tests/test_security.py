@@ -1,0 +1,84 @@
+"""Uploads never destroy a document, and the server serves no file it was not meant to."""
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORT, ROOT, running_server
+
+
+@pytest.fixture
+def service(tmp_path, report_assistant):
+    from assistant.app import Service
+
+    return Service(tmp_path / "documents", tmp_path / "index", assistant=report_assistant)
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _removed_texts(service) -> list[str]:
+    return sorted(p.read_text(encoding="utf-8") for p in (service.docs_dir / ".removed").iterdir())
+
+
+def test_uploading_a_document_of_an_existing_name_keeps_the_old_version(service, tmp_path):
+    service.save_upload("bao-cao.txt", _file(tmp_path / "a", "bao-cao.txt", "Bản thứ nhất."))
+    saved, kept = service.save_upload("bao-cao.txt", _file(tmp_path / "b", "bao-cao.txt", "Bản thứ hai."))
+    assert saved.read_text(encoding="utf-8") == "Bản thứ hai."
+    assert kept is not None and kept.read_text(encoding="utf-8") == "Bản thứ nhất."
+    assert kept.parent == service.docs_dir / ".removed"
+
+
+def test_two_files_of_one_name_in_one_upload_lose_nothing(service, tmp_path):
+    for n, text in enumerate(["Một.", "Hai.", "Ba."]):
+        service.save_upload("trung-ten.txt", _file(tmp_path / str(n), "trung-ten.txt", text))
+    assert (service.docs_dir / "trung-ten.txt").read_text(encoding="utf-8") == "Ba."
+    assert _removed_texts(service) == ["Hai.", "Một."]
+
+
+def test_names_differing_only_by_case_or_unicode_form_replace_rather_than_make_twins(service, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Báo-cáo.txt")
+    service.save_upload("báo-cáo.txt", _file(tmp_path / "a", "x.txt", "Chữ thường."))
+    service.save_upload(nfd, _file(tmp_path / "b", "y.txt", "Dạng NFD."))
+    service.save_upload("BÁO-CÁO.TXT", _file(tmp_path / "c", "z.txt", "Chữ hoa."))
+    documents = [p for p in service.docs_dir.iterdir() if p.is_file()]
+    assert [p.read_text(encoding="utf-8") for p in documents] == ["Chữ hoa."]
+    assert _removed_texts(service) == ["Chữ thường.", "Dạng NFD."]
+
+
+def test_a_failed_upload_leaves_no_partial_file(service, tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        service.save_upload("mat.txt", folder / "khong-co.txt")
+    assert not [p for p in service.docs_dir.iterdir() if p.name.startswith(".upload-")]
+
+
+def test_uploaded_files_are_readable_like_the_others(service, tmp_path):
+    saved, _ = service.save_upload("quyen.txt", _file(tmp_path / "a", "quyen.txt", "Văn bản."))
+    assert saved.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.slow
+def test_the_server_serves_no_file_from_the_temporary_folder(tmp_path):
+    work = tmp_path / "work"
+    _file(work / "documents", REPORT, (ROOT / "documents" / REPORT).read_text(encoding="utf-8"))
+    secret = Path(tempfile.gettempdir()) / "assistant-test-secret.txt"
+    secret.write_text("mật khẩu", encoding="utf-8")
+    try:
+        with running_server(work) as (url, _):
+            for path in (f"gradio_api/file={secret}", f"file={secret}"):
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(url + path, timeout=10)
+                assert refused.value.code in (403, 404)
+    finally:
+        secret.unlink()
