@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from .answerability import Judge, candidate_rows
 from .chunking import Chunk
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -341,19 +342,33 @@ def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings
     return quotes()
 
 
-def confidence(unit: ScoredUnit) -> float:
-    """How sure the best sentence is: cosine plus the share of question words it covers."""
-    return unit.dense + unit.coverage
+def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge,
+                 order_weight: float) -> tuple[list[ScoredUnit], float]:
+    """The candidate sentences with the judged ones reordered, and the best probability of answering.
+
+    The judge reads the best few sentences (``answerability.JUDGED``); its probability, times
+    ``order_weight``, is added to their retrieval score, so a sentence that holds what the
+    question asks for comes first.
+    """
+    rows = candidate_rows(question, retrieval, data)
+    if not rows:
+        return list(retrieval.units), 0.0
+    probability = judge.probability(rows)
+    judged = retrieval.units[:len(rows)]
+    order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + order_weight * probability[n]))
+    return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
 
 
-def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Settings, k: int = 3) -> Answer:
-    """Turn a retrieval into an answer of verbatim quotes, or an abstention."""
+def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Settings, judge: Judge,
+            k: int = 3) -> Answer:
+    """Turn a retrieval into an answer of verbatim quotes, or an abstention when no sentence answers."""
     if not retrieval.units:
         return Answer(question, True, [])
-    best = retrieval.units[0]
+    ordered, answers = judged_order(question, retrieval, data, judge, settings.judge_order_weight)
+    best = ordered[0]
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
-    head = _list_head(data, retrieval.units, question) if list_question or is_topic_query(question) else None
+    head = _list_head(data, ordered, question) if list_question or is_topic_query(question) else None
     quotes: list[Quote] = []
     quoted_chunks: set[int] = set()
     if list_question or head:
@@ -361,9 +376,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quotes.append(_quote(data, group, 0, len(data.chunks[group[-1]].units) - 1, best.score))
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
-    units = [u for u in retrieval.units if u.chunk not in quoted_chunks]
+    units = [u for u in ordered if u.chunk not in quoted_chunks]
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes)
-    unknown = retrieval.unknown_share >= settings.unknown_share
-    if confidence(best) < (settings.abstain_unknown_below if unknown else settings.abstain_below):
+    if answers < judge.threshold:
         return Answer(question, True, [], nearest=quotes)
     return Answer(question, False, quotes, did_you_mean=retrieval.reading)

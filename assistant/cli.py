@@ -58,10 +58,25 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args) -> int:
     from .app import serve
 
     auth = args.auth or os.environ.get("ASSISTANT_AUTH")
+    if not auth and not _is_loopback(args.host):
+        if not args.no_auth:
+            print(f"Từ chối mở {args.host} không có mật khẩu: ai kết nối được đều đọc và tải lên tài liệu. "
+                  "Dùng --auth USER:PASSWORD (hoặc ASSISTANT_AUTH), hoặc --no-auth nếu thật sự muốn.", file=sys.stderr)
+            return 2
+        print(f"Cảnh báo: {args.host} mở cho mọi người trong mạng, không có mật khẩu (--no-auth).", file=sys.stderr)
     serve(docs_dir=Path(args.docs), index_dir=Path(args.index), host=args.host, port=args.port, auth=auth)
     return 0
 
@@ -93,8 +108,22 @@ def cmd_bench_squad(args) -> int:
     from .squad import run_squad
 
     result = run_squad([Path(f) for f in args.files], load_embedder(args.embedder),
-                       without_diacritics=args.no_diacritics)
+                       without_diacritics=args.no_diacritics, unanswerable=args.unanswerable,
+                       held_out=args.held_out)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
+    return 0
+
+
+def cmd_fit_judge(args) -> int:
+    from .answerability import JUDGE_FILE
+    from .embedding import load_embedder
+    from .training import fit_judge
+
+    judge, report = fit_judge([Path(f) for f in args.benchmarks], load_embedder(args.embedder), seed=args.seed)
+    output = Path(args.output) if args.output else JUDGE_FILE
+    judge.save(output, report)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"saved {output}", file=sys.stderr)
     return 0
 
 
@@ -119,6 +148,16 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _quote_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 20:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1..20")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="assistant", description=__doc__.split("\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -133,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question with verbatim quotes")
     ask.add_argument("question")
     ask.add_argument("--index", default="index")
-    ask.add_argument("--k", type=int, default=3, help="how many quotes at most")
+    ask.add_argument("--k", type=_quote_count, default=3, help="how many quotes at most (1 to 20)")
     ask.add_argument("--json", action="store_true", help="print only the JSON answer on standard output")
     ask.set_defaults(run=cmd_ask)
 
@@ -143,6 +182,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--auth", help="USER:PASSWORD (or set ASSISTANT_AUTH)")
+    serve.add_argument("--no-auth", action="store_true",
+                       help="allow a non-loopback --host without a password (refused otherwise)")
     serve.set_defaults(run=cmd_serve)
 
     ev = commands.add_parser("eval", help="run a Q&A file and print the metrics")
@@ -159,14 +200,27 @@ def parser() -> argparse.ArgumentParser:
     squad.add_argument("--json", action="store_true")
     squad.add_argument("--no-diacritics", action="store_true",
                        help="ask every question with its diacritics removed (and đ→d)")
+    squad.add_argument("--unanswerable", action="store_true",
+                       help="ask every question also without its own paragraph, and perturbed (both must abstain)")
+    squad.add_argument("--held-out", action="store_true",
+                       help="only the questions fitting never sees (UIT test_reg.json, XQuAD-vi's second half)")
     squad.set_defaults(run=cmd_bench_squad)
 
-    shared = Path("../shared/benchmarks")
+    benchmarks = Path("eval/benchmarks")
+    fit = commands.add_parser("fit-judge", help="fit the answerability judge on the benchmarks' fitting parts")
+    fit.add_argument("--benchmarks", nargs="+", default=[str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
+                     str(benchmarks / "xquad-vi" / "xquad.vi.json")],
+                     help="SQuAD-format files; only UIT train and XQuAD-vi's first 24 articles are used")
+    fit.add_argument("--seed", type=int, default=0, help="seed of the perturbed near misses")
+    fit.add_argument("--embedder", default=DEFAULT_EMBEDDER)
+    fit.add_argument("--output", help="where to save the judge (default: assistant/judge.json)")
+    fit.set_defaults(run=cmd_fit_judge)
+
     bench = commands.add_parser("bench", help="build and answer costs at growing corpus sizes")
     bench.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
-    bench.add_argument("--benchmarks", nargs="+", default=[str(shared / "xquad-vi" / "xquad.vi.json"),
-                       str(shared / "uit-regulation-qa" / "train_reg.json"),
-                       str(shared / "uit-regulation-qa" / "test_reg.json")],
+    bench.add_argument("--benchmarks", nargs="+", default=[str(benchmarks / "xquad-vi" / "xquad.vi.json"),
+                       str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
+                       str(benchmarks / "uit-regulation-qa" / "test_reg.json")],
                        help="SQuAD-format files whose paragraphs and questions are used")
     bench.add_argument("--docs", default="documents")
     bench.add_argument("--embedder", default=DEFAULT_EMBEDDER)

@@ -219,16 +219,33 @@ def metrics(results: list[Result]) -> Metrics:
     )
 
 
-def by_tag(results: list[Result]) -> dict[str, dict[str, float]]:
-    """Per tag: questions, and the share answered right (Answer@1, or abstained when unanswerable)."""
+def by_tag(results: list[Result]) -> dict[str, dict[str, float | None]]:
+    """Per tag: questions; the share answered right (Answer@1, or abstained when unanswerable);
+    Answer@1 and @3 over its answerable questions and abstention over its unanswerable ones
+    (None where it has none); and its false abstentions (answerable questions abstained on)."""
     tags: dict[str, list[Result]] = {}
     for result in results:
         for tag in result.item.tags or ("(none)",):
             tags.setdefault(tag, []).append(result)
-    return {
-        tag: {"questions": len(rs), "correct": sum(r.hit for r in rs) / len(rs)}
-        for tag, rs in sorted(tags.items())
-    }
+
+    def share(values: list[bool]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    table = {}
+    for tag, rs in sorted(tags.items()):
+        answerable = [r for r in rs if r.item.answerable]
+        table[tag] = {
+            "questions": len(rs), "correct": sum(r.hit for r in rs) / len(rs),
+            "answer@1": share([r.rank == 1 for r in answerable]),
+            "answer@3": share([r.rank is not None and r.rank <= 3 for r in answerable]),
+            "abstained": share([r.answer.abstained for r in rs if not r.item.answerable]),
+            "false_abstentions": sum(r.answer.abstained for r in answerable),
+        }
+    return table
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def result_record(result: Result) -> dict:
@@ -276,10 +293,12 @@ class Report:
                  f"{'metric':28} {'as written':>14} {'no diacritics':>14}"]
         for (label, a), (_, b) in zip(written.rows()[1:], folded.rows()[1:]):
             lines.append(f"{label:28} {a:>14} {b:>14}")
-        lines += ["", f"{'tag':20} {'n':>3} {'correct':>8} {'no diacr.':>10}"]
+        lines += ["", f"{'tag':20} {'n':>3} {'correct':>8} {'no diacr.':>10} {'A@1':>5} {'A@3':>5} "
+                      f"{'abstained':>9} {'false abst.':>11}"]
         for tag, row in tags.items():
-            lines.append(f"{tag:20} {row['questions']:>3} {row['correct']:>8.2f} "
-                         f"{folded_tags[tag]['correct']:>10.2f}  {_bar(row['correct'])}")
+            lines.append(f"{tag:20} {row['questions']:>3} {row['correct']:>8.2f} {folded_tags[tag]['correct']:>10.2f} "
+                         f"{_cell(row['answer@1']):>5} {_cell(row['answer@3']):>5} {_cell(row['abstained']):>9} "
+                         f"{row['false_abstentions']:>11}  {_bar(row['correct'])}")
         missed = misses(self.as_written)
         lines += ["", f"misses ({len(missed)}):"]
         for result in missed:
@@ -309,9 +328,10 @@ class Report:
         write_text_atomic(chart, tag_chart_svg(tags, folded_tags))
         lines = [f"# Evaluation: {self.name}", "", "| metric | as written | no diacritics |", "| --- | --- | --- |"]
         lines += [f"| {label} | {a} | {b} |" for (label, a), (_, b) in zip(written.rows(), folded.rows())]
-        lines += ["", f"![per-tag figures]({chart.name})", "", "| tag | questions | correct | no diacritics |",
-                  "| --- | --- | --- | --- |"]
-        lines += [f"| {t} | {r['questions']} | {r['correct']:.2f} | {folded_tags[t]['correct']:.2f} |"
+        lines += ["", f"![per-tag figures]({chart.name})", "", "| tag | questions | correct | no diacritics | Answer@1 | Answer@3 | abstained | false abstentions |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {t} | {r['questions']} | {r['correct']:.2f} | {folded_tags[t]['correct']:.2f} | "
+                  f"{_cell(r['answer@1'])} | {_cell(r['answer@3'])} | {_cell(r['abstained'])} | {r['false_abstentions']} |"
                   for t, r in tags.items()]
         lines += ["", "## Misses", ""]
         for result in misses(self.as_written):

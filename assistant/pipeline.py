@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from . import store
+from .answerability import Judge
 from .answering import Answer, compose
 from .config import Settings
 from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
@@ -30,11 +31,20 @@ class EmbedderMismatch(store.IndexUnavailable):
     """The index was built with another embedder than the one asked for."""
 
 
+# Markup pasted with a question (from a web page or a chat): scripts and styles whole, other tags alone.
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][^<>]{0,200}>", re.IGNORECASE | re.DOTALL)
+
+
 def clean_question(question: object) -> tuple[str, str | None]:
-    """(question to search, message when there is nothing to search)."""
+    """(question to search, message when there is nothing to search).
+
+    >>> clean_question("<script>alert(1)</script> Kết luận 14 là gì?")
+    ('Kết luận 14 là gì?', None)
+    """
     if not isinstance(question, str):
         return "", "Câu hỏi phải là văn bản."
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
+    text = _MARKUP.sub(" ", question)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())[:MAX_QUESTION_CHARS]
     if not any(ch.isalnum() for ch in text):
         return text, "Vui lòng nhập câu hỏi bằng chữ (câu hỏi đang trống hoặc chỉ có dấu câu)."
@@ -94,7 +104,7 @@ class Assistant:
     """Answers questions about indexed documents with verbatim quotes."""
 
     def __init__(self, data: store.IndexData, embedder: Embedder, settings: Settings | None = None,
-                 index_dir: Path | None = None) -> None:
+                 index_dir: Path | None = None, judge: Judge | None = None) -> None:
         if data.embedder_name != embedder.name:
             raise EmbedderMismatch(
                 f"the index was built with {data.embedder_name}, not {embedder.name}; "
@@ -104,6 +114,7 @@ class Assistant:
         self.settings = settings or Settings()
         self.index_dir = index_dir
         self.retriever = Retriever(data, embedder, self.settings)
+        self.judge = judge or Judge.load()
         self.last_build: BuildReport | None = None
 
     @classmethod
@@ -149,4 +160,4 @@ class Assistant:
         searched = follow_up_question(text, previous)
         focus = text if searched != text else None
         retrieval = self.retriever.retrieve(searched, documents, focus=focus)
-        return compose(searched, retrieval, self.data, self.settings, k)
+        return compose(searched, retrieval, self.data, self.settings, self.judge, k)

@@ -45,6 +45,8 @@ class ScoredUnit:
     dense: float  # cosine with the question
     coverage: float  # idf-weighted share of the question's content words present
     score: float  # what sentences are ranked by
+    phrase: float = 0.0  # share of the question's syllable pairs present
+    context: float = 0.0  # coverage of the sentence's paragraph with its heading
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Retrieval:
     units: list[ScoredUnit]
     #: share of the question's content words that no indexed text holds ("ngân sách", "GDP")
     unknown_share: float = 0.0
+    #: share of the question's content-word pairs that no indexed text holds ("kết nạp", "quận huyện")
+    unknown_pairs: float = 0.0
     #: the accented reading an accent-free question was embedded as ("nhiệm vụ" for "nhiem vu")
     reading: str | None = None
 
@@ -84,6 +88,7 @@ class _Wanted:
     phrases: set[tuple[str, str]]
     unknown: set[str]  # content words that no indexed chunk holds
     counted: str | None = None  # what a "how many" question counts
+    unknown_pairs: float = 0.0  # share of the pairs of content words that no indexed chunk holds
 
     def coverage(self, text: _Words) -> float:
         """idf-weighted share of the content words that ``text`` holds."""
@@ -166,9 +171,12 @@ class Retriever:
         keys = sorted(content_keys(text))
         unseen = float(np.log1p(len(self.data.chunks)))
         idf = self._idf(keys)
+        pairs = _Words.of(folded_words(text)).pairs
+        content_pairs = sorted(f"{a}_{b}" for a, b in pairs if a in keys and b in keys)
+        unknown_pairs = sum(w is None for w in self._idf(content_pairs)) / len(content_pairs) if content_pairs else 0.0
         return _Wanted({k: unseen if w is None else w for k, w in zip(keys, idf)},
-                       set(_Words.of(folded_words(text)).pairs), {k for k, w in zip(keys, idf) if w is None},
-                       counted_unit(text))
+                       set(pairs), {k for k, w in zip(keys, idf) if w is None},
+                       counted_unit(text), unknown_pairs)
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -199,15 +207,17 @@ class Retriever:
             paragraph = _Words.union([_Words.of(folded_words(record.section or ""))] + sentences)
             # A sentence is read in its paragraph: words of the question that the
             # paragraph or its heading holds count too, at a lower weight.
-            bonus = s.context_weight * wanted.coverage(paragraph) + s.chunk_weight * fused / top_fused
+            context = wanted.coverage(paragraph)
+            bonus = s.context_weight * context + s.chunk_weight * fused / top_fused
             if focused:
                 bonus += s.focus_weight * (focused.coverage(paragraph) + focused.phrase_share(paragraph)) / 2
             for number, sentence in enumerate(sentences):
                 dense, coverage = float(sims[position + number]), wanted.coverage(sentence)
-                score = (dense + s.coverage_weight * coverage + s.phrase_weight * wanted.phrase_share(sentence)
+                phrase = wanted.phrase_share(sentence)
+                score = (dense + s.coverage_weight * coverage + s.phrase_weight * phrase
                          + s.count_weight * wanted.states_count(sentence) + bonus)
-                units.append(ScoredUnit(chunk, number, dense, coverage, score))
+                units.append(ScoredUnit(chunk, number, dense, coverage, score, phrase, context))
             position += len(sentences)
         units.sort(key=lambda u: -u.score)
         return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units,
-                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0, reading)
+                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0, wanted.unknown_pairs, reading)

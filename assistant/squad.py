@@ -10,6 +10,8 @@ counts as a miss: the user would have seen no quote.
 from __future__ import annotations
 
 import json
+import random
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +40,7 @@ class SquadQuestion:
     paragraph: str  # document path of the paragraph it was asked about
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
     """The dev set's normalisation (NFC, whitespace collapsed), case-folded as well."""
     return normalise(text).casefold()
 
@@ -56,7 +58,7 @@ def load_squad(paths: list[Path]) -> tuple[list[Document], list[SquadQuestion]]:
                     text = paragraph["context"]
                     documents.append(Document.from_text(name, text))
                     for qa in paragraph["qas"]:
-                        answers = tuple(dict.fromkeys(_normal(x["text"]) for x in qa["answers"]))
+                        answers = tuple(dict.fromkeys(normal(x["text"]) for x in qa["answers"]))
                         questions.append(SquadQuestion(Path(path).name, qa["question"], answers, name))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
             raise SquadFileError(f"{path}: not a readable SQuAD-format JSON file ({error!r})") from error
@@ -78,6 +80,8 @@ class SquadResult:
     abstained: list[bool] = field(default_factory=list)
     quote_chars: list[list[int]] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
+    #: per kind of unanswerable question ("left out", "perturbed"): whether each was abstained on
+    rejected: dict[str, list[bool]] = field(default_factory=dict)
 
     def figures(self, file: str | None = None) -> dict[str, float]:
         keep = [i for i, q in enumerate(self.questions) if file is None or q.file == file]
@@ -117,6 +121,9 @@ class SquadResult:
             cells = [f"{table[c][row]:.0f}" if row == "questions" or "chars" in row else f"{table[c][row]:.3f}"
                      for c in columns]
             lines.append(f"| {row} | " + " | ".join(cells) + " |")
+        for kind, flags in self.rejected.items():
+            lines.append(f"| {kind}: rejected ({len(flags)} asked) | {np.mean(flags):.3f} |"
+                         + " |" * (len(columns) - 1))
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -127,7 +134,82 @@ class SquadResult:
             "latency_ms": {"p50": float(np.percentile(self.latency_ms, 50)),
                            "p95": float(np.percentile(self.latency_ms, 95))},
             "figures": {c: self.figures(None if c == "all" else c) for c in ["all"] + self.files},
+            "unanswerable_rejected": {kind: float(np.mean(flags)) for kind, flags in self.rejected.items()},
         }
+
+
+# Names that stand in for the one a question writes; none is in the benchmarks' paragraphs.
+_STAND_IN_NAMES = ("Trần Quang Vĩnh", "Hoàng Minh Triết", "Lê Thị Hạnh Dung", "Marguerite Duval", "Valdemar Sørensen",
+                   "Nakamura Hiroshi", "Ostrava", "Kowalczyk", "Phạm Đức Thuận", "Aurelio Bianchi")
+_NUMBER = re.compile(r"\d+")
+
+
+def perturb_question(question: str, corpus: str, rng: random.Random) -> str | None:
+    """A near miss: ``question`` with its first number or name changed to one ``corpus`` never writes.
+
+    The answer to the changed question is nowhere, so the assistant must abstain.
+    Questions with neither a number nor a capitalised name (after their first word) give None.
+
+    >>> perturb_question("Năm 2024 là năm gì?", "năm 2024, năm bản lề", random.Random(0)) != None
+    True
+    """
+    number = _NUMBER.search(question)
+    if number:
+        digits = number.group()
+        low, high = (1900, 2099) if len(digits) == 4 else (2, 99)
+        for _ in range(100):
+            other = str(rng.randint(low, high))
+            if other != digits and not re.search(rf"(?<!\d){other}(?!\d)", corpus):
+                return question[:number.start()] + other + question[number.end():]
+        return None
+    words = question.split(" ")
+    run = [i for i, word in enumerate(words) if i and word[:1].isupper()]
+    if not run:
+        return None
+    first = last = run[0]
+    # A name runs on through capitalised words, and a lower-case one between two ("Ban Tuyên giáo Thành ủy").
+    while last + 1 < len(words) and (words[last + 1][:1].isupper()
+                                     or (last + 2 < len(words) and words[last + 2][:1].isupper())):
+        last += 1
+    names = [name for name in _STAND_IN_NAMES if name not in corpus]
+    trailing = re.search(r"[?.,;:!]+$", words[last])
+    words[first:last + 1] = [rng.choice(names) + (trailing.group() if trailing else "")]
+    return " ".join(words)
+
+
+#: XQuAD-vi's articles before this one may be fitted on; the rest are held out (a fixed split, by article)
+XQUAD_FIT_ARTICLES = 24
+
+
+def is_fit_part(question: SquadQuestion) -> bool:
+    """Whether fitting may use ``question``: UIT's train file and the first half of XQuAD-vi's articles."""
+    if question.file.startswith("xquad"):
+        return int(question.paragraph.rsplit("/", 1)[1].split("-")[0]) < XQUAD_FIT_ARTICLES
+    return question.file != "test_reg.json"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A benchmark question asked one way: as written, without its paragraph, or perturbed."""
+
+    kind: str  # "answerable", "left out", "perturbed"
+    question: str
+    documents: set[str] | None  # the paragraphs searched (None: all)
+    answers: tuple[str, ...]  # empty when nothing answers it
+
+
+def asked_variants(questions: list[SquadQuestion], documents: list[Document], rng: random.Random) -> list[Ask]:
+    """Each question as written, then without its own paragraph, then perturbed (when it can be)."""
+    names = {d.path for d in documents}
+    corpus = "\n".join(d.text for d in documents)
+    asks = []
+    for item in questions:
+        asks.append(Ask("answerable", item.question, None, item.answers))
+        asks.append(Ask("left out", item.question, names - {item.paragraph}, ()))
+        perturbed = perturb_question(item.question, corpus, rng)
+        if perturbed:
+            asks.append(Ask("perturbed", perturbed, None, ()))
+    return asks
 
 
 def _first(flags: list[bool]) -> int | None:
@@ -135,9 +217,17 @@ def _first(flags: list[bool]) -> int | None:
 
 
 def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
-              without_diacritics: bool = False) -> SquadResult:
-    """Index the paragraphs of ``paths`` in memory and ask every question (optionally accent-free)."""
+              without_diacritics: bool = False, unanswerable: bool = False, held_out: bool = False,
+              seed: int = 0) -> SquadResult:
+    """Index the paragraphs of ``paths`` in memory and ask every question (optionally accent-free).
+
+    With ``unanswerable`` each question is asked twice more, without its own paragraph and
+    perturbed (``asked_variants``): both must abstain. ``held_out`` keeps only the questions
+    that fitting never sees.
+    """
     documents, questions = load_squad(paths)
+    if held_out:
+        questions = [q for q in questions if not is_fit_part(q)]
     began = time.perf_counter()
     data, _, _ = build_from_documents(documents, embedder)
     build_seconds = time.perf_counter() - began
@@ -150,8 +240,14 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
         answer = assistant.ask(question, k=QUOTES_PER_QUESTION)
         result.latency_ms.append((time.perf_counter() - began) * 1000)
         quotes = answer.quotes
-        result.answer_rank.append(_first([any(a in _normal(q.text) for a in item.answers) for q in quotes]))
+        result.answer_rank.append(_first([any(a in normal(q.text) for a in item.answers) for q in quotes]))
         result.paragraph_rank.append(_first([q.document == item.paragraph for q in quotes]))
         result.abstained.append(answer.abstained)
         result.quote_chars.append([len(q.text) for q in quotes])
+    if unanswerable:
+        for ask in asked_variants(questions, documents, random.Random(seed)):
+            if ask.kind != "answerable":
+                question = strip_diacritics(ask.question) if without_diacritics else ask.question
+                rejected = assistant.ask(question, k=1, documents=ask.documents).abstained
+                result.rejected.setdefault(ask.kind, []).append(rejected)
     return result

@@ -54,7 +54,7 @@ def test_eval_prints_the_table_for_any_qa_file(workdir):
 def test_eval_json_lists_every_question(workdir):
     result = assistant("eval", "--json", "--qa", str(DEV_SET), cwd=workdir)
     report = json.loads(result.stdout)
-    assert len(report["questions"]) == 40 and report["metrics"]["verbatim"] == 1.0
+    assert len(report["questions"]) == 50 and report["metrics"]["verbatim"] == 1.0
 
 
 def test_a_broken_qa_file_is_named_with_its_line(workdir):
@@ -90,3 +90,14 @@ def test_a_pdf_of_the_report_answers_with_quotes_verbatim_from_its_loaded_text(t
     assert answer["quotes"] and all(text[q["start"]:q["end"]] == q["text"] for q in answer["quotes"])
     assert "kiểm soát quyền lực" in " ".join(q["text"] for q in answer["quotes"])
     assert answer["quotes"][0]["page"] >= 1
+
+
+def test_serving_beyond_this_machine_without_a_password_is_refused(workdir):
+    result = assistant("serve", "--host", "0.0.0.0", "--port", "1", cwd=workdir)
+    assert result.returncode == 2 and "--auth" in result.stderr and "--no-auth" in result.stderr
+
+
+def test_ask_takes_only_a_quote_count_from_1_to_20(workdir):
+    for bad in ("0", "21", "abc"):
+        result = assistant("ask", "--k", bad, "Kết luận 14 là gì?", cwd=workdir)
+        assert result.returncode == 2 and "--k" in result.stderr

@@ -1,0 +1,400 @@
+"""Does a sentence answer the question? The judge behind ordering quotes and saying "not found".
+
+A sentence that mentions the question's words is not one that answers it. The judge
+reads what the question asks for (``analyse``: a count of something, a date, a person,
+a name …) and the specifics the answer must agree with (numbers, named bodies and
+documents, roles), and checks each candidate sentence, read in its paragraph, for them.
+Those checks and the retrieval evidence are combined by a small logistic model
+(``Judge``) fitted on licensed benchmark data with real negatives (``assistant
+fit-judge``); its weights are saved beside this module in ``judge.json``.
+
+>>> asked = analyse("Ngành tuyên giáo thành phố có bao nhiêu cán bộ?")
+>>> asked.kind, asked.counted
+('count', ('can1', 'bô6'))
+>>> asked = analyse("Trưởng Ban Tổ chức Thành ủy TPHCM là ai?")
+>>> asked.kind, asked.names
+('person', (('truong', 'ban', 'to', 'chuc', 'thanh', 'uy', 'tphcm'),))
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, syllable_keys, tokenize
+
+JUDGE_FILE = Path(__file__).with_name("judge.json")
+
+# What a question asks for, matched on its folded text (as ``vietnamese`` folds it: a final "y" after
+# a consonant reads "i", so "tỷ lệ" is "ti le" and "lý do" "li do"). Order matters: the first match wins.
+_KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
+    ("percent", r"\b(bao nhieu|may) phan tram\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu %|\bpercent"),
+    ("ordinal", r"\bthu (may|bao nhieu)\b"),
+    ("day", r"\bngay (nao|bao nhieu|thang nao|may)\b|\bwhat (day|date)\b"),
+    ("year", r"\bnam (nao|bao nhieu)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
+    ("amount", r"\bhow much\b"),  # and a count of money: see _MONEY_ASKED
+    ("count", r"\b(bao nhieu|may)\b|\bhow many\b"),
+    ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|thang nao|hoi nao|when)\b"),
+    ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
+    ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
+    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"),
+    ("name", r"\bten (la |goi la )?gi\b|\bten goi\b|\b(chu de|khau hieu|phuong cham|tieu de|ten)\b.*\bla gi\b"
+             r"|\bwhat is the name\b"),
+    ("reason", r"\b(tai sao|vi sao|li do|nguyen nhan|why)\b"),
+))
+# "mấy" is "how many" only with its accent ("máy", "may" are other words); "ai" likewise.
+_ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0])}
+
+_MONEY = frozenset("dong vnd usd do la trieu ti nghin ngan xu euro".split())
+# A "how many" question about these asks for an amount of money (accented keys: "lượng" is not "lương").
+_MONEY_ASKED = frozenset(syllable_keys(w)[0] for w in "lương giá vốn tiền phí".split()) | {
+    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in ("ngân sách", "thu nhập", "doanh thu")}
+# ... and the pairs that say so without diacritics too (a reading cannot restore words no document holds).
+_MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
+    "ngan sach", "kinh phi", "chi phi", "hoc phi", "le phi", "muc luong", "tien luong", "gia ve", "gia tien",
+    "thu nhap", "doanh thu", "bao tien", "so tien"))
+_PERCENT = frozenset(["%", "phan tram", "percent"])
+_TEMPORAL = frozenset("khi sau truoc trong han thoi gian diem luc ngay thang nam tuan gio ki dau cuoi".split())
+_REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
+_PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
+# Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
+_ROLES = frozenset(syllable_keys(w)[0] for w in "trưởng phó vua".split()) | {
+    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in (
+        "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký", "giáo sư", "tiến sĩ", "thủ tướng",
+        "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó", "cố vấn", "giảng viên")}
+
+
+def _role_at(keys: tuple[str, ...], i: int) -> bool:
+    return keys[i] in _ROLES or keys[i:i + 2] in _ROLES
+# Capitalised words that open the names of bodies and places, not of people.
+_BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
+                    "xa phuong mien ngay nghi quy ket chi thong luat dieu khoan chuong tphcm".split())
+# Numbered documents and parts of them; a year ("năm 2024") is a number the question writes already.
+_DOCUMENT_HEADS = re.compile(r"\b(qui dinh|ket luan|nghi dinh|nghi quyet|chi thi|thong tu|quyet dinh|luat|dieu|"
+                             r"khoan|chuong|muc|lan thu|khoa)\s+(\d+)")
+_HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng chí" is two: "dong", "chi"
+# Words that stand between two names rather than inside one ("Quốc ca tại Super Bowl", "Norman ở Ý").
+_BETWEEN_NAMES = "tại ở cho với về bởi để vào lên ra trên dưới sau trước giữa đến tới bị đã sẽ đang và hoặc khi"
+_STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
+_STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+# Names the matching keys write in lower case ("TP.HCM" is keyed "tphcm").
+_ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for and what its answer must agree with."""
+
+    kind: str | None  # percent, ordinal, day, year, amount, count, time, person, role, place, name, reason
+    counted: tuple[str, ...] = ()  # what a count counts, as matching keys ("cán bộ" is "can1", "bô6")
+    numbers: frozenset[str] = frozenset()  # numbers the question writes (Roman numerals read)
+    names: tuple[tuple[str, ...], ...] = ()  # named bodies, roles and documents, as folded syllables
+    words: frozenset[str] = frozenset()  # the question's words, folded
+    accented: bool = True  # written with diacritics: ``counted`` holds accented keys, else folded ones
+    numbered: dict[tuple[str, str], str] = field(default_factory=dict)  # the two words before each number
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text read for judging: its folded syllables, keys, numbers, capitals and punctuation."""
+
+    folded: tuple[str, ...]
+    keys: tuple[str, ...]
+    numbers: tuple[str | None, ...]  # the number a syllable writes ("02" and "hai" are "2"), else None
+    capital: tuple[bool, ...]
+    breaks: tuple[bool, ...]  # punctuation stands between a syllable and the one before
+    raw: str
+
+    @staticmethod
+    def of(text: str) -> "_Text":
+        text = prepare(text)
+        tokens = tokenize(text)
+        gaps = [text[a.end:b.start] for a, b in zip(tokens, tokens[1:])]
+        return _Text(tuple(t.folded for t in tokens), tuple(t.key for t in tokens),
+                     tuple(_number(t.key) for t in tokens),
+                     tuple(text[t.start].isupper() or t.folded in _ALIAS_NAMES for t in tokens),
+                     (True,) + tuple(bool(gap.strip()) for gap in gaps), text)
+
+    def numbered(self) -> dict[tuple[str, str], set[str]]:
+        """The numbers written after each pair of words ("Chuyên đề năm 2024": ("de", "nam") → {"2024"})."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for i, number in enumerate(self.numbers):
+            if number is not None and i >= 2 and self.keys[i].isdigit() and not any(self.breaks[i - 1:i + 1]):
+                found.setdefault((self.folded[i - 2], self.folded[i - 1]), set()).add(number)
+        return found
+
+    def holds(self, phrase: tuple[str, ...]) -> bool:
+        """``phrase`` stands here word for word, not as part of a deputy's title ("Phó trưởng …")."""
+        n = len(phrase)
+        for i in range(len(self.folded) - n + 1):
+            if self.folded[i:i + n] == phrase and not (i and self.folded[i - 1] == "pho" and phrase[0] != "pho"):
+                return True
+        return False
+
+
+# Numbers written as words, by their accented keys ("năm" is left out: it is also "year").
+_NUMBER_WORDS = {syllable_keys(word)[0]: str(value) for value, word in enumerate(
+    "một hai ba bốn _ sáu bảy tám chín mười".split(), 1) if word != "_"}
+
+
+def _number(key: str) -> str | None:
+    if key.isdigit():
+        return key.lstrip("0") or "0"
+    return _NUMBER_WORDS.get(key)
+
+
+def _names(question: _Text) -> list[tuple[str, ...]]:
+    """Runs of capitalised words ("Ban Tổ chức Thành ủy TPHCM", "Bộ Chính trị"), and numbered documents.
+
+    Inside a run a lower-case syllable may follow a capitalised one ("Tổ chức", "Thành ủy") and a
+    number may end it ("Kết luận 14"); a run neither starts nor ends in lower case, nor crosses
+    punctuation. The question's first word is capitalised by convention: it opens a name only
+    when it is a title ("Trưởng Ban …") or written in capitals ("IELTS"); a form of address
+    ("Ông", "đồng chí") is not part of a name.
+    """
+    words, capital = question.folded, question.capital
+    runs, current = [], []
+    for i, word in enumerate(words):
+        joins = capital[i] or (capital[i - 1] and question.keys[i] not in _STOP_KEYS)
+        if current and joins and not question.breaks[i]:
+            current.append(i)
+            continue
+        runs.append(current)
+        current = [i] if capital[i] else []
+    runs.append(current)
+    names = []
+    for run in runs:
+        opening = question.raw.split(maxsplit=1)[0] if question.raw.strip() else ""
+        if run and run[0] == 0 and not _role_at(question.keys, 0) and not (len(opening) > 1 and opening.isupper()):
+            run = run[1:]
+        while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
+            run = run[1:]
+        while run and not capital[run[-1]]:
+            run = run[:-1]
+        if run and run[-1] + 1 < len(words) and words[run[-1] + 1].isdigit() and not question.breaks[run[-1] + 1]:
+            run.append(run[-1] + 1)
+        if run:
+            names.append(tuple(words[i] for i in run))
+    names += [tuple(m.group().split()) for m in _DOCUMENT_HEADS.finditer(" ".join(words))]
+    return list(dict.fromkeys(names))
+
+
+def analyse(question: str) -> Asked:
+    """What ``question`` asks for: its kind, what a count counts, and its specifics."""
+    text = _Text.of(question)
+    folded = " ".join(text.folded)
+    if "%" in question:
+        folded += " %"
+    kind = None
+    for name, pattern in _KINDS:
+        match = pattern.search(folded)
+        if not match:
+            continue
+        accented = _ACCENTED_ONLY.get(name)
+        if accented and match.group().strip(" ?") == accented[0] and accented[1] not in text.keys \
+                and not re.search(r"\bbao nhieu\b", match.group()):
+            continue
+        kind = name
+        break
+    pairs = set(zip(text.keys, text.keys[1:]))
+    accented = has_diacritics(question)
+    if kind == "count" and (_MONEY_ASKED & set(text.keys) or _MONEY_ASKED & pairs
+                            or _MONEY_FOLDED & set(zip(text.folded, text.folded[1:]))):
+        kind = "amount"
+    counted: tuple[str, ...] = ()
+    if kind == "count":
+        words = text.folded
+        for i, word in enumerate(words):
+            if (word == "nhieu" and i and words[i - 1] == "bao") or text.keys[i] == _ACCENTED_ONLY["count"][1]:
+                following = text.keys[i + 1:i + 3] if accented else text.folded[i + 1:i + 3]
+                counted = tuple(itertools.takewhile(lambda key: key not in _STOP_KEYS | _STOP_FOLDED, following))
+                break
+    numbers = frozenset(n for n, key in zip(text.numbers, text.keys) if key.isdigit())
+    names = tuple(n for n in _names(text) if not all(w.isdigit() for w in n))
+    numbered = {words: min(found) for words, found in text.numbered().items()}
+    return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered)
+
+
+def _new_numbers(text: _Text, asked: Asked) -> list[int]:
+    """Positions of numbers the question does not write (digits, Roman numerals read as numbers)."""
+    return [i for i, n in enumerate(text.numbers) if n is not None and n not in asked.numbers]
+
+
+def holds_kind(text: _Text, asked: Asked) -> bool:
+    """``text`` can hold what the question asks for: a count of the thing counted, a date, a name …"""
+    kind, words = asked.kind, text.folded
+    numbers = _new_numbers(text, asked)
+    if kind is None:
+        return True
+    if kind == "count":
+        if not asked.counted:
+            return bool(numbers)
+        # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
+        # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
+        # sứa lược"), and the whole of it somewhere in the text ("cơ cấu" near a year is not "cơ quan")
+        keys, counted = (text.keys if asked.accented else words), asked.counted
+        whole = any(keys[j:j + len(counted)] == counted for j in range(len(keys) - len(counted) + 1))
+        return whole and any(counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
+    if kind == "percent":
+        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3]) for i in numbers)
+    if kind == "amount":
+        return any(set(words[i + 1:i + 3]) & _MONEY for i in numbers)
+    if kind == "ordinal":  # "lần thứ XII", "lần đầu", "thứ nhất"
+        return any(i and words[i - 1] in ("thu", "lan", "khoa") and (i in numbers or words[i] in ("dau", "nhat"))
+                   for i in range(len(words)))
+    digits = [i for i in numbers if text.keys[i].isdigit()]
+    if kind == "day":
+        return any(i and words[i - 1] in ("ngay", "mong") for i in digits) or bool(re.search(r"\d/\d", text.raw))
+    if kind == "year":
+        return any(len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam") for i in digits)
+    if kind == "time":
+        return bool(numbers) or bool(set(words) & _TEMPORAL)
+    if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
+        return any(((cap and i) or _role_at(text.keys, i)) and w not in asked.words
+                   for i, (w, cap) in enumerate(zip(words, text.capital)))
+    if kind == "name":
+        return bool(re.search(r"[“\"«]", text.raw)) or any(
+            cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(words, text.capital)))
+    if kind == "role":
+        return any(_role_at(text.keys, i) for i in range(len(words)))
+    if kind == "place":
+        return bool(set(words) & _PLACES) or any(text.capital[1:])
+    if kind == "reason":
+        return bool(set(words) & _REASONS)
+    return True
+
+
+#: the judge's inputs, in order (``features``)
+FEATURES = ("dense", "coverage", "phrase", "context", "typed", "kind_sentence", "kind_context",
+            "names_sentence", "names_context", "numbers_sentence", "numbers_context", "unknown", "unknown_pairs")
+
+
+_AT = {name: n for n, name in enumerate(FEATURES)}
+
+
+def can_answer(rows: np.ndarray) -> np.ndarray:
+    """1.0 where a sentence can hold the answer, else 0.0: no fitted weight may overrule this.
+
+    Its paragraph must hold what the question asks for (a count of the thing counted, a
+    date, a name …) and agree with the numbers and names the question writes.
+    """
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    kind = (rows[:, _AT["typed"]] == 0) | (rows[:, _AT["kind_sentence"]] > 0) | (rows[:, _AT["kind_context"]] > 0)
+    # Every number; and every name, or half of them when the question writes several (translations vary).
+    agrees = (rows[:, _AT["names_context"]] >= 0.5) & (rows[:, _AT["numbers_context"]] >= 1)
+    return (kind & agrees).astype(np.float64)
+
+
+def _share(items, holder) -> float:
+    """Share of ``items`` held; a single item must be held whole (so one name counts 0 or 1)."""
+    share = sum(holder(i) for i in items) / len(items) if items else 1.0
+    return share if len(items) > 1 else float(share == 1.0)
+
+
+def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
+             context_coverage: float, unknown: float, unknown_pairs: float, opening: str = "") -> list[float]:
+    """The judge's inputs for one candidate sentence read in its paragraph (``context``).
+
+    Names and numbers the document states at its ``opening`` hold for all of it (a report
+    "năm 2024" need not repeat the year in every section); what the question asks for
+    must stand in the paragraph itself.
+    """
+    s, c = _Text.of(sentence), _Text.of(context)
+    whole = _Text.of(f"{opening}\n{context}") if opening else c
+    typed = asked.kind is not None
+    in_sentence = holds_kind(s, asked)
+    # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024", whatever the opening says.
+    written = c.numbered()
+    clashes = {n for words, n in asked.numbered.items() if written.get(words, {n}) - {n} and n not in written[words]}
+    return [dense, coverage, phrase, context_coverage, float(typed),
+            float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, asked)),
+            _share(asked.names, s.holds), _share(asked.names, whole.holds),
+            _share(asked.numbers, lambda n: n in s.numbers),
+            _share(asked.numbers, lambda n: n in whole.numbers and n not in clashes),
+            unknown, unknown_pairs]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A logistic model over ``FEATURES``: the probability that a sentence answers the question.
+
+    >>> judge = Judge.load()
+    >>> 0.0 < judge.probability([[0.85, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0]])[0] < 1.0
+    True
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    #: a question is answered when its best sentence's probability reaches this
+    threshold: float
+
+    def probability(self, rows) -> np.ndarray:
+        """The probability that each row's sentence answers; 0 where it cannot (``can_answer``)."""
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(self.weights))
+        return can_answer(rows) / (1.0 + np.exp(-(rows @ np.asarray(self.weights) + self.bias)))
+
+    @classmethod
+    def load(cls, path: Path = JUDGE_FILE) -> "Judge":
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(record["features"]) != FEATURES:
+            raise ValueError(f"{path}: fitted for other features; refit with: assistant fit-judge")
+        return cls(tuple(record["weights"]), record["bias"], record["threshold"])
+
+    def save(self, path: Path, about: dict) -> None:
+        record = {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
+                  "bias": round(self.bias, 6), "threshold": round(self.threshold, 6), **about}
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(path)
+
+
+def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: int = 3000,
+                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Weights and bias of an L2-regularised logistic regression, by Newton's method (no extra dependency)."""
+    x = np.hstack([np.asarray(rows, dtype=np.float64), np.ones((len(rows), 1))])
+    y = np.asarray(labels, dtype=np.float64)
+    w = np.zeros(x.shape[1])
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(min(steps, 100)):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (sw * (p - y)) / sw.sum() + penalty * w
+        hessian = (x * (sw * p * (1 - p))[:, None]).T @ x / sw.sum() + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if math.sqrt(float(step @ step)) < 1e-9:
+            break
+    return w[:-1], float(w[-1])
+
+
+
+
+#: candidate sentences the judge reads per question (the best by retrieval score)
+JUDGED = 6
+
+
+#: how much of a document's start says what all of it is about (its title and first sentence or two)
+OPENING_CHARS = 400
+
+
+def _opening(text: str) -> str:
+    return text[:OPENING_CHARS]
+
+
+def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:
+    """``features`` of the ``n`` best sentences of a retrieval, in retrieval order."""
+    asked = analyse(retrieval.reading or question)
+    rows = []
+    for unit in retrieval.units[:n]:
+        chunk = data.chunks[unit.chunk]
+        context = f"{chunk.section or ''}\n{chunk.text}"
+        opening = _opening(data.documents[chunk.document].text)
+        rows.append(features(asked, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense, unit.coverage,
+                             unit.phrase, unit.context, retrieval.unknown_share, retrieval.unknown_pairs, opening))
+    return rows

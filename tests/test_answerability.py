@@ -1,0 +1,110 @@
+"""The answerability judge: quote only what answers, say "not found" otherwise."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from assistant.answerability import FEATURES, Judge, _Text, analyse, can_answer, holds_kind
+from assistant.squad import perturb_question
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Huyện Cần Giờ có bao nhiêu xã?", "count"),
+    ("Học phí mỗi tín chỉ là bao nhiêu?", "amount"),
+    ("Kinh phí cho chuyển đổi số là bao nhiêu?", "amount"),
+    ("Số lượng sinh viên tối thiểu là bao nhiêu?", "count"),
+    ("Tỷ lệ đảng viên trẻ đạt bao nhiêu phần trăm?", "percent"),
+    ("Hội nghị diễn ra vào ngày nào?", "day"),
+    ("Quy chế được ban hành năm nào?", "year"),
+    ("Ai phụ trách công tác dân vận?", "person"),
+    ("Bà Nguyễn Thị Lan giữ chức vụ gì?", "role"),
+    ("Đây là đại hội lần thứ mấy?", "ordinal"),
+    ("Phong trào thi đua có tên là gì?", "name"),
+    ("Vì sao phải đổi mới lề lối làm việc?", "reason"),
+    ("Công tác tuyên giáo cần làm gì?", None),
+])
+def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_a_count_needs_a_number_of_the_thing_counted():
+    asked = analyse("Thành phố có bao nhiêu cơ quan báo chí?")
+    assert holds_kind(_Text.of("Thành phố hiện có 39 cơ quan báo chí."), asked)
+    assert not holds_kind(_Text.of("Nhiệm kỳ 2025 - 2030 đảm bảo cơ cấu cán bộ trẻ."), asked)  # "cơ cấu" is not "cơ quan"
+    assert not holds_kind(_Text.of("đo lường bằng sản phẩm của cơ quan báo chí"), asked)  # no number at all
+
+
+def test_a_year_is_not_an_amount_of_money():
+    asked = analyse("Ngân sách quốc phòng năm 2024 là bao nhiêu?")
+    assert not holds_kind(_Text.of("bước vào năm 2025, năm bản lề về quốc phòng"), asked)
+    assert holds_kind(_Text.of("Ngân sách quốc phòng là 120 nghìn tỷ đồng."), asked)
+
+
+def test_a_deputy_is_not_the_head_named_in_the_question():
+    asked = analyse("Trưởng Ban Tổ chức Thành ủy là ai?")
+    assert asked.names[0][:4] == ("truong", "ban", "to", "chuc")
+    assert not _Text.of("đồng chí A, Phó trưởng Ban Tổ chức Thành ủy").holds(asked.names[0])
+    assert _Text.of("đồng chí B, Trưởng Ban Tổ chức Thành ủy").holds(asked.names[0])
+
+
+def test_numbers_are_matched_however_they_are_written():
+    asked = analyse("Đại hội lần thứ 12 diễn ra khi nào?")
+    assert "12" in asked.numbers
+    assert "12" in _Text.of("Đại hội lần thứ XII").numbers
+    assert "2" in _Text.of("còn hiệu lực trong vòng 02 năm").numbers
+    assert "2" in _Text.of("gồm hai khối kiến thức").numbers
+
+
+def test_a_sentence_that_cannot_hold_the_answer_gets_no_probability_whatever_its_weights():
+    judge = Judge(tuple([5.0] * len(FEATURES)), 5.0, 0.5)
+    row = dict(zip(FEATURES, [0.9, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0]))
+    assert judge.probability([list(row.values())])[0] > 0.99
+    for change in ({"kind_sentence": 0}, {"names_context": 0}, {"numbers_context": 0.5}):
+        assert judge.probability([list({**row, **change}.values())])[0] == 0.0
+    assert can_answer(np.array([list({**row, "typed": 0, "kind_sentence": 0}.values())]))[0] == 1.0
+
+
+def test_the_shipped_judge_loads_and_names_its_training_data():
+    judge = Judge.load()
+    assert 0.0 < judge.threshold < 1.0 and len(judge.weights) == len(FEATURES)
+
+
+def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes():
+    corpus = "Sinh viên được đăng ký tối đa 24 tín chỉ trong học kỳ 2. Ông Tesla làm việc cho Edison."
+    rng = random.Random(0)
+    changed = perturb_question("Học kỳ 2 được đăng ký bao nhiêu tín chỉ?", corpus, rng)
+    assert changed != "Học kỳ 2 được đăng ký bao nhiêu tín chỉ?" and "học kỳ" in changed.lower()
+    assert not any(word in corpus for word in changed.split() if word.isdigit())
+    renamed = perturb_question("Tesla làm việc cho Edison ở đâu?", corpus, rng)
+    assert "Edison" not in renamed
+    assert perturb_question("Sinh viên cần làm gì?", corpus, rng) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Ngân sách quốc phòng năm 2024 là bao nhiêu?",
+    "Số đảng viên mới kết nạp năm 2023 là bao nhiêu?",
+    "Thành phố có bao nhiêu quận huyện?",
+    "Kinh phí cho chuyển đổi số là bao nhiêu?",
+    "Phó trưởng Ban Tuyên giáo Thành ủy TPHCM là ai?",
+    "Kết luận 14 của Bộ Chính trị được ban hành ngày nào?",
+    "Chuyên đề năm 2023 có tên là gì?",
+    "Ngan sach quoc phong nam 2024 la bao nhieu?",
+])
+def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
+    answer = report_assistant.ask(question)
+    assert answer.abstained and not answer.quotes
+
+
+@pytest.mark.parametrize("question, answer_text", [
+    ("Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?", "Phan Nguyễn Như Khuê"),
+    ("Thành phố sẽ kỷ niệm bao nhiêu năm Ngày giải phóng miền Nam?", "50 năm"),
+    ("Đại hội Đảng bộ TPHCM lần thứ mấy diễn ra nhiệm kỳ 2025 - 2030?", "lần thứ XII"),
+    ("<script>alert(1)</script> Kết luận 14 là gì?", "Kết luận 14"),
+    ("Chuyên đề năm 2024 có tên là gì?", "Học tập và làm theo tư tưởng"),
+])
+def test_questions_the_report_answers_are_still_answered(report_assistant, question, answer_text):
+    answer = report_assistant.ask(question)
+    assert not answer.abstained
+    assert any(answer_text in quote.text for quote in answer.quotes[:2])
