@@ -324,7 +324,7 @@ class Judge:
     """A logistic model over ``FEATURES``: the probability that a sentence answers the question.
 
     >>> judge = Judge.load()
-    >>> 0.0 < judge.probability([[0.85, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0]])[0] < 1.0
+    >>> bool(0.0 < judge.probability([[0.85, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0]])[0] < 1.0)
     True
     """
 

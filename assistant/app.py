@@ -148,6 +148,21 @@ class Service:
 
 # ---------------------------------------------------------------- rendering
 
+# Characters that Markdown or LaTeX would read as markup; written as entities they show as themselves.
+_MARKUP_CHARACTERS = {ord(ch): f"&#{ord(ch)};" for ch in "\\`*_[]()!#|~$:{}"}
+
+
+def literal(text: str) -> str:
+    """``text`` as HTML that shows exactly these characters: no tags, links, images or formulas.
+
+    The chat renders Markdown and LaTeX; document text and questions are text, never markup.
+
+    >>> literal("<img onerror=x> [a](javascript:b) $$x^2$$")
+    '&lt;img onerror=x&gt; &#91;a&#93;&#40;javascript&#58;b&#41; &#36;&#36;x^2&#36;&#36;'
+    """
+    return html.escape(text).translate(_MARKUP_CHARACTERS)
+
+
 def question_words(question: str) -> set[str]:
     """Keys of the question's content words, for highlighting: accented when the question has
     accents (so "trọng tâm" marks "trọng tâm", not "trong" or "tầm"), folded when it has none."""
@@ -161,10 +176,10 @@ def highlighted(text: str, keys: set[str]) -> str:
     pieces, position = [], 0
     for token in tokenize(text):
         if token.key in keys or "f:" + token.folded in keys:
-            pieces += [html.escape(text[position:token.start]),
-                       f"<mark>{html.escape(text[token.start:token.end])}</mark>"]
+            pieces += [literal(text[position:token.start]),
+                       f"<mark>{literal(text[token.start:token.end])}</mark>"]
             position = token.end
-    pieces.append(html.escape(text[position:]))
+    pieces.append(literal(text[position:]))
     return "".join(pieces)
 
 
@@ -181,12 +196,12 @@ def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> st
     paragraph = data.chunks.in_paragraph(quote.document, quote.paragraph)
     start = min(c.start for c in paragraph) if paragraph else quote.start
     end = max(c.end for c in paragraph) if paragraph else quote.end
-    context = (f"<p class='weak'>{html.escape(before)}</p>" if before else "") + (
-        f"<p>{html.escape(document[start:quote.start])}<mark>{html.escape(quote.text)}</mark>"
-        f"{html.escape(document[quote.end:end])}</p>") + (
-        f"<p class='weak'>{html.escape(after)}</p>" if after else "")
+    context = (f"<p class='weak'>{literal(before)}</p>" if before else "") + (
+        f"<p>{literal(document[start:quote.start])}<mark>{literal(quote.text)}</mark>"
+        f"{literal(document[quote.end:end])}</p>") + (
+        f"<p class='weak'>{literal(after)}</p>" if after else "")
     return (
-        f"<div class='quote-block'><div class='cite'>[{number}] Theo {html.escape(quote.citation())}:</div>"
+        f"<div class='quote-block'><div class='cite'>[{number}] Theo {literal(quote.citation())}:</div>"
         f"<blockquote>{highlighted(quote.text, keys)}</blockquote>"
         f"<details><summary>Xem thêm ngữ cảnh</summary>{context}</details></div>"
     )
@@ -195,15 +210,15 @@ def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> st
 def answer_html(answer: Answer, data: IndexData) -> str:
     """The chat message for an answer: quotes with citations, or the fixed not-found message."""
     if answer.message:
-        return html.escape(answer.message)
+        return literal(answer.message)
     # An accent-free question is highlighted by the accented reading it is offered ("dự", not "đủ").
     keys = question_words(answer.did_you_mean or answer.question)
     if answer.abstained:
         nearest = "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.nearest, 1))
         folded = (f"<details><summary>Đoạn gần nhất (khớp yếu, không phải câu trả lời)</summary>"
                   f"<div class='weak'>{nearest}</div></details>") if nearest else ""
-        return f"<p><b>{html.escape(NOT_FOUND)}</b></p>{folded}"
-    hint = (f"<p><i>Có phải bạn muốn hỏi: “{html.escape(answer.did_you_mean)}”?</i></p>"
+        return f"<p><b>{literal(NOT_FOUND)}</b></p>{folded}"
+    hint = (f"<p><i>Có phải bạn muốn hỏi: “{literal(answer.did_you_mean)}”?</i></p>"
             if answer.did_you_mean else "")
     return hint + "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.quotes, 1))
 
@@ -213,9 +228,9 @@ def source_html(data: IndexData, quote: Quote | None) -> str:
     if quote is None or quote.document not in data.documents:
         return "<div class='source-view weak'>Chọn một trích dẫn để xem trong văn bản gốc.</div>"
     text = data.documents[quote.document].text
-    return (f"<div><b>{html.escape(quote.document)}</b></div><div class='source-view'>"
-            f"{html.escape(text[:quote.start])}<span id='source-hit' class='hit'>{html.escape(quote.text)}</span>"
-            f"{html.escape(text[quote.end:])}</div>")
+    return (f"<div><b>{literal(quote.document)}</b></div><div class='source-view'>"
+            f"{literal(text[:quote.start])}<span id='source-hit' class='hit'>{literal(quote.text)}</span>"
+            f"{literal(text[quote.end:])}</div>")
 
 
 def quote_label(number: int, quote: Quote) -> str:
@@ -245,7 +260,7 @@ def build_app(service: Service):
         allowed = set(filter_docs) if filter_docs else None
         assistant = service.assistant
         answer = assistant.ask(message or "", k=int(k), documents=allowed, previous=last_question)
-        history += [{"role": "user", "content": html.escape(message or "")},
+        history += [{"role": "user", "content": literal(message or "")},
                     {"role": "assistant", "content": answer_html(answer, assistant.data)}]
         quotes = [asdict(q) for q in answer.quotes]
         labels = [quote_label(n, q) for n, q in enumerate(answer.quotes, 1)]
@@ -365,7 +380,7 @@ def build_app(service: Service):
         last_quotes = gr.State([])
         sheet = gr.State([])
         with gr.Tab("Hỏi đáp"):
-            chat = gr.Chatbot(label="Hỏi đáp", height=460, elem_id="chat", buttons=["copy"])
+            chat = gr.Chatbot(label="Hỏi đáp", height=460, elem_id="chat", buttons=["copy"], latex_delimiters=[])
             with gr.Row():
                 box = gr.Textbox(placeholder="Nhập câu hỏi, ví dụ: Những nhiệm vụ trọng tâm năm 2024 là gì?",
                                  show_label=False, scale=5, elem_id="question")

@@ -82,3 +82,38 @@ def test_the_server_serves_no_file_from_the_temporary_folder(tmp_path):
                 assert refused.value.code in (403, 404)
     finally:
         secret.unlink()
+
+
+def test_quotes_and_questions_are_shown_literally_never_as_markup(report_assistant):
+    from assistant.app import answer_html, literal
+    from assistant.answering import Answer, Quote
+
+    hostile = "<img src=x onerror=alert(1)> [bấm](javascript:alert(1)) ![](http://x/y.png) $$x^2$$"
+    shown = literal(hostile)
+    for markup in ("<img", "](", "![", "$$"):
+        assert markup not in shown
+    text = report_assistant.data.documents[next(iter(report_assistant.data.documents))].text
+    quote = Quote(text[:40], next(iter(report_assistant.data.documents)), 0, 40, None, None, 1.0, 1)
+    assert "<img" not in answer_html(Answer(hostile, False, [quote], did_you_mean=hostile), report_assistant.data)
+
+
+def test_the_markdown_study_sheet_writes_document_text_literally():
+    from assistant.answering import Quote
+    from assistant.studysheet import to_markdown
+
+    quote = Quote("<script>x</script> [a](javascript:b) $$x^2$$", "a.txt", 0, 44, None, None, 1.0, 1)
+    sheet = to_markdown([quote])
+    assert "<script>" not in sheet and "](" not in sheet and "$$" not in sheet
+    assert "\\<script\\>x\\</script\\>" in sheet
+
+
+def test_the_docx_study_sheet_keeps_a_quote_with_a_control_character(tmp_path):
+    import docx
+
+    from assistant.answering import Quote
+    from assistant.studysheet import write_docx
+
+    quote = Quote("Dòng một\x0bdòng hai\x00.", "a.txt", 0, 19, None, None, 1.0, 1)
+    path = write_docx([quote], tmp_path / "sheet.docx")
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert "Dòng một dòng hai ." in paragraphs
