@@ -77,3 +77,38 @@ def test_a_pdf_made_by_chromium_keeps_vietnamese_syllables_whole_and_its_pages(t
     for word in ("Trưởng", "nhiệm", "trọng", "Nguyễn", "Khuê"):
         assert word in words
     assert "  " not in document.text
+
+
+def _docx_with_body(folder: Path, name: str, body: bytes) -> Path:
+    """A real DOCX (python-docx) whose word/document.xml is replaced by ``body``."""
+    import zipfile
+
+    import docx
+
+    source = folder / f"source-{name}"
+    document = docx.Document()
+    document.add_paragraph(TEXT)
+    document.save(str(source))
+    target = folder / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, body if item.filename == "word/document.xml" else old.read(item.filename))
+    source.unlink()
+    return target
+
+
+def test_a_damaged_docx_is_named_and_the_other_files_are_loaded(tmp_path):
+    write(tmp_path, "good.md", TEXT.encode())
+    _docx_with_body(tmp_path, "hong.docx", b"<?xml version='1.0'?><w:document xmlns:w='x'><w:body><w:p>")
+    documents, failures = load_directory(tmp_path)
+    assert [d.path for d in documents] == ["good.md"]
+    assert [f.path for f in failures] == ["hong.docx"] and "damaged DOCX" in str(failures[0])
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_it_is_parsed(tmp_path):
+    namespace = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (b"<?xml version='1.0'?><w:document xmlns:w='" + namespace + b"'><w:body>"
+            + b"<w:p></w:p>" * 1_000_000 + b"</w:body></w:document>")
+    path = _docx_with_body(tmp_path, "trieu-doan.docx", body)
+    with pytest.raises(DocumentError, match="1,000,000 paragraphs, over the 100,000 limit"):
+        load_document(path, tmp_path)
