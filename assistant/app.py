@@ -276,7 +276,7 @@ def build_app(service: Service):
         return source_html(service.assistant.data, quote_from(quotes[labels.index(label)]))
 
     def sheet_rows(sheet):
-        return [[n, q["text"], quote_from(q).citation()] for n, q in enumerate(sheet, 1)]
+        return [[n, q["text"], quote_from(q).citation()] for n, q in enumerate(sheet or [], 1)]
 
     def pin(selected, quotes, sheet):
         labels = [quote_label(n, quote_from(q)) for n, q in enumerate(quotes or [], 1)]
@@ -324,6 +324,10 @@ def build_app(service: Service):
         lines = [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems + [status]
         names = sorted(service.assistant.data.documents)
         return documents_table(service), "\n".join(lines), gr.update(choices=names), gr.update(choices=names)
+
+    def library():
+        names = sorted(service.assistant.data.documents)
+        return documents_table(service), gr.update(choices=names, value=None), gr.update(choices=names)
 
     def _reindex(progress) -> str:
         def report(done, total, stage):
@@ -378,7 +382,8 @@ def build_app(service: Service):
         gr.Markdown("## Trợ lý hỏi đáp trích dẫn\nMọi câu trả lời là nguyên văn trích từ tài liệu, kèm vị trí.")
         last_question = gr.State(None)
         last_quotes = gr.State([])
-        sheet = gr.State([])
+        # The study sheet lives in the browser, so a page reload keeps it (cleared only on purpose).
+        sheet = gr.BrowserState([], storage_key="assistant-study-sheet")
         with gr.Tab("Hỏi đáp"):
             chat = gr.Chatbot(label="Hỏi đáp", height=460, elem_id="chat", buttons=["copy"], latex_delimiters=[])
             with gr.Row():
@@ -404,7 +409,7 @@ def build_app(service: Service):
                             file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
             upload_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
             with gr.Row():
-                to_remove = gr.Dropdown(names, label="Gỡ tài liệu", elem_id="remove-pick")
+                to_remove = gr.Dropdown(names, value=None, label="Gỡ tài liệu", elem_id="remove-pick")
                 remove_button = gr.Button("Gỡ", elem_id="remove")
         with gr.Tab("Tài liệu học tập"):
             sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet")
@@ -413,6 +418,7 @@ def build_app(service: Service):
                 up = gr.Button("Lên")
                 down = gr.Button("Xuống")
                 drop = gr.Button("Bỏ")
+                clear = gr.Button("Xoá hết", elem_id="clear-sheet")
             export_button = gr.Button("Xuất DOCX và Markdown", variant="primary", elem_id="export")
             exported = gr.File(label="Tệp xuất", file_count="multiple", elem_id="exported")
         with gr.Tab("Đánh giá"):
@@ -434,13 +440,44 @@ def build_app(service: Service):
         up.click(lambda s, p: move(s, p, -1), [sheet, position], [sheet, sheet_table], api_visibility="private")
         down.click(lambda s, p: move(s, p, 1), [sheet, position], [sheet, sheet_table], api_visibility="private")
         drop.click(lambda s, p: move(s, p, None), [sheet, position], [sheet, sheet_table], api_visibility="private")
+        clear.click(lambda: ([], []), None, [sheet, sheet_table], api_visibility="private")
         export_button.click(export, sheet, exported, api_visibility="private")
+        # Every page load shows the library as it is now and the study sheet this browser kept.
+        app.load(library, None, [table, to_remove, filter_docs], api_visibility="private")
+        app.load(sheet_rows, sheet, sheet_table, api_visibility="private")
         files.upload(upload, files, [table, upload_status, to_remove, filter_docs], api_visibility="private")
         remove_button.click(remove, to_remove, [table, upload_status, to_remove, filter_docs],
                             api_visibility="private")
         run_button.click(run_eval, qa_file, [metrics_table, chart, missed, results_file], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return app
+
+
+class DownloadOnlyFiles:
+    """ASGI middleware: files the server hands out (uploads, exports) come as downloads.
+
+    Gradio serves uploaded files from the app's own origin; an HTML or SVG file opened
+    there would run its scripts with the user's session. As an attachment, sandboxed and
+    never sniffed, it is only ever saved.
+    """
+
+    HEADERS = [(b"content-disposition", b"attachment"), (b"x-content-type-options", b"nosniff"),
+               (b"content-security-policy", b"sandbox")]
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or "/file=" not in scope.get("path", ""):
+            return await self.app(scope, receive, send)
+
+        async def send_as_download(message):
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-disposition"]
+                message = {**message, "headers": kept + self.HEADERS}
+            await send(message)
+
+        return await self.app(scope, receive, send_as_download)
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
@@ -456,11 +493,13 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
           auth: str | None = None, block: bool = True):
     """Build or update the index, then serve the app on host:port."""
     import gradio as gr
+    from starlette.middleware import Middleware
 
     service = Service(docs_dir, index_dir)
     print(service.assistant.last_build.summary(), flush=True)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
     app.launch(server_name=host, server_port=port, auth=parse_auth(auth), prevent_thread_lock=not block,
-               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"])
+               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"],
+               app_kwargs={"middleware": [Middleware(DownloadOnlyFiles)]})
     return app

@@ -161,3 +161,30 @@ def test_the_evaluation_tab_runs_the_dev_set(page):
     page.wait_for_function("document.querySelector('#metrics').innerText.includes('Answer@1')", timeout=120000)
     page.wait_for_function("document.querySelector('#misses').innerText.includes('dev-')", timeout=30000)
     page.screenshot(path=ARTIFACTS / "evaluation.png", full_page=True)
+
+
+def test_a_reloaded_page_lists_the_documents_uploaded_since_the_server_started(page, server, tmp_path):
+    note = tmp_path / "ghi-chu-moi.txt"
+    note.write_text("Ghi chú mới về công tác thi đua khen thưởng năm 2025.", encoding="utf-8")
+    page.get_by_role("tab", name="Tài liệu").first.click()
+    page.set_input_files("#upload input[type=file]", str(note))
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('ghi-chu-moi.txt')", timeout=60000)
+    page.reload(wait_until="load")
+    page.wait_for_selector("#question textarea")
+    page.get_by_role("tab", name="Tài liệu").first.click()
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('ghi-chu-moi.txt')", timeout=30000)
+    assert page.locator("#remove-pick input").input_value() == ""  # nothing chosen for removal
+    page.screenshot(path=ARTIFACTS / "documents-after-reload.png", full_page=True)
+
+
+def test_the_study_sheet_survives_a_page_reload_and_is_cleared_on_purpose(page):
+    ask(page, "Kết luận 14 của Bộ Chính trị")
+    page.locator("#pick label").nth(0).click()
+    page.click("#pin")
+    page.reload(wait_until="load")
+    page.wait_for_selector("#question textarea")
+    page.get_by_role("tab", name="Tài liệu học tập").click()
+    page.wait_for_function("document.querySelector('#sheet').innerText.includes('Kết luận 14')", timeout=30000)
+    page.screenshot(path=ARTIFACTS / "study-sheet-after-reload.png", full_page=True)
+    page.click("#clear-sheet")
+    page.wait_for_function("!document.querySelector('#sheet').innerText.includes('Kết luận 14')", timeout=30000)

@@ -117,3 +117,20 @@ def test_the_docx_study_sheet_keeps_a_quote_with_a_control_character(tmp_path):
     path = write_docx([quote], tmp_path / "sheet.docx")
     paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
     assert "Dòng một dòng hai ." in paragraphs
+
+
+@pytest.mark.slow
+def test_an_uploaded_html_file_is_served_as_a_download_never_as_a_page(tmp_path):
+    import httpx
+
+    work = tmp_path / "work"
+    _file(work / "documents", REPORT, (ROOT / "documents" / REPORT).read_text(encoding="utf-8"))
+    page = "<html><script>fetch('/gradio_api/file=/etc/passwd')</script></html>"
+    with running_server(work) as (url, _):
+        uploaded = httpx.post(url + "gradio_api/upload", files={"files": ("x.html", page, "text/html")}, timeout=30)
+        assert uploaded.status_code == 200, uploaded.text
+        served = httpx.get(url + "gradio_api/file=" + uploaded.json()[0], timeout=30)
+    assert served.status_code == 200
+    assert served.headers["content-disposition"].startswith("attachment")
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in served.headers["content-security-policy"]
