@@ -412,7 +412,8 @@ def build_app(service: Service):
                 to_remove = gr.Dropdown(names, value=None, label="Gỡ tài liệu", elem_id="remove-pick")
                 remove_button = gr.Button("Gỡ", elem_id="remove")
         with gr.Tab("Tài liệu học tập"):
-            sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet")
+            sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet",
+                                       wrap=True, column_widths=["6%", "64%", "30%"])
             with gr.Row():
                 position = gr.Number(1, label="Vị trí", precision=0)
                 up = gr.Button("Lên")

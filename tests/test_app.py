@@ -181,6 +181,8 @@ def test_the_study_sheet_survives_a_page_reload_and_is_cleared_on_purpose(page):
     ask(page, "Kết luận 14 của Bộ Chính trị")
     page.locator("#pick label").nth(0).click()
     page.click("#pin")
+    page.wait_for_function("document.body.innerText.includes('Đã ghim 1 trích dẫn')", timeout=30000)
+    page.wait_for_timeout(500)  # the browser writes the sheet to its storage after the update
     page.reload(wait_until="load")
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Tài liệu học tập").click()
