@@ -80,8 +80,13 @@ class SquadResult:
     abstained: list[bool] = field(default_factory=list)
     quote_chars: list[list[int]] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
-    #: per kind of unanswerable question ("left out", "perturbed"): whether each was abstained on
-    rejected: dict[str, list[bool]] = field(default_factory=dict)
+    #: per kind of unanswerable question ("left out", "perturbed"): (file, whether it was abstained on)
+    rejected: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def rejected_share(self, kind: str, file: str | None = None) -> tuple[int, float]:
+        """How many questions of ``kind`` were asked (in ``file``) and the share abstained on."""
+        flags = [flag for name, flag in self.rejected.get(kind, []) if file is None or name == file]
+        return len(flags), float(np.mean(flags)) if flags else float("nan")
 
     def figures(self, file: str | None = None) -> dict[str, float]:
         keep = [i for i, q in enumerate(self.questions) if file is None or q.file == file]
@@ -121,9 +126,9 @@ class SquadResult:
             cells = [f"{table[c][row]:.0f}" if row == "questions" or "chars" in row else f"{table[c][row]:.3f}"
                      for c in columns]
             lines.append(f"| {row} | " + " | ".join(cells) + " |")
-        for kind, flags in self.rejected.items():
-            lines.append(f"| {kind}: rejected ({len(flags)} asked) | {np.mean(flags):.3f} |"
-                         + " |" * (len(columns) - 1))
+        for kind in self.rejected:
+            cells = [self.rejected_share(kind, None if c == "all" else c) for c in columns]
+            lines.append(f"| {kind}: rejected (asked) | " + " | ".join(f"{share:.3f} ({n})" for n, share in cells) + " |")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -134,7 +139,8 @@ class SquadResult:
             "latency_ms": {"p50": float(np.percentile(self.latency_ms, 50)),
                            "p95": float(np.percentile(self.latency_ms, 95))},
             "figures": {c: self.figures(None if c == "all" else c) for c in ["all"] + self.files},
-            "unanswerable_rejected": {kind: float(np.mean(flags)) for kind, flags in self.rejected.items()},
+            "unanswerable_rejected": {kind: {c: self.rejected_share(kind, None if c == "all" else c)[1]
+                                             for c in ["all"] + self.files} for kind in self.rejected},
         }
 
 
@@ -196,6 +202,7 @@ class Ask:
     question: str
     documents: set[str] | None  # the paragraphs searched (None: all)
     answers: tuple[str, ...]  # empty when nothing answers it
+    file: str = ""  # the benchmark file the question comes from
 
 
 def asked_variants(questions: list[SquadQuestion], documents: list[Document], rng: random.Random) -> list[Ask]:
@@ -204,11 +211,11 @@ def asked_variants(questions: list[SquadQuestion], documents: list[Document], rn
     corpus = "\n".join(d.text for d in documents)
     asks = []
     for item in questions:
-        asks.append(Ask("answerable", item.question, None, item.answers))
-        asks.append(Ask("left out", item.question, names - {item.paragraph}, ()))
+        asks.append(Ask("answerable", item.question, None, item.answers, item.file))
+        asks.append(Ask("left out", item.question, names - {item.paragraph}, (), item.file))
         perturbed = perturb_question(item.question, corpus, rng)
         if perturbed:
-            asks.append(Ask("perturbed", perturbed, None, ()))
+            asks.append(Ask("perturbed", perturbed, None, (), item.file))
     return asks
 
 
@@ -249,5 +256,5 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
             if ask.kind != "answerable":
                 question = strip_diacritics(ask.question) if without_diacritics else ask.question
                 rejected = assistant.ask(question, k=1, documents=ask.documents).abstained
-                result.rejected.setdefault(ask.kind, []).append(rejected)
+                result.rejected.setdefault(ask.kind, []).append((ask.file, rejected))
     return result

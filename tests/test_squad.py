@@ -37,3 +37,20 @@ def test_the_benchmark_can_ask_every_question_without_diacritics(embedder):
     result = run_squad([UIT_TEST], embedder, without_diacritics=True)
     assert result.without_diacritics and "questions asked without diacritics" in result.text()
     assert result.figures()["answer@5"] > 0.5
+
+
+def test_the_unanswerable_benchmark_asks_each_question_without_its_paragraph_and_perturbed(embedder):
+    result = run_squad([UIT_TEST], embedder, unanswerable=True)
+    asked, left_out = result.rejected_share("left out", "test_reg.json")
+    assert asked == 95 and 0.0 <= left_out <= 1.0
+    assert result.rejected_share("perturbed")[0] > 0
+    assert "left out: rejected (asked)" in result.text() and "perturbed: rejected (asked)" in result.text()
+
+
+def test_held_out_keeps_only_the_questions_fitting_never_sees():
+    from assistant.squad import is_fit_part
+
+    _, questions = load_squad([UIT_TEST, BENCHMARKS / "xquad-vi" / "xquad.vi.json"])
+    held = [q for q in questions if not is_fit_part(q)]
+    assert {q.file for q in held} == {"test_reg.json", "xquad.vi.json"}
+    assert all(int(q.paragraph.rsplit("/", 1)[1][:3]) >= 24 for q in held if q.file == "xquad.vi.json")
