@@ -19,7 +19,7 @@ from .config import Settings
 from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .indexing import BuildReport, Progress, build_index
 from .retrieval import Retriever
-from .vietnamese import fold
+from .vietnamese import expand_abbreviations, fold
 
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|con ve)\b|\b(thi sao|the nao|ra sao|nua)\s*\??$")
 _NUMBER = re.compile(r"\b\d+\b")
@@ -157,6 +157,8 @@ class Assistant:
         if problem:
             return Answer(text, True, [], message=problem)
         k = max(1, min(int(k), 20))
+        # Officials write "KL 14 của BCT": searched as "Kết luận 14 của Bộ Chính trị" (never shown as an answer).
+        text = expand_abbreviations(text)
         searched = follow_up_question(text, previous)
         focus = text if searched != text else None
         retrieval = self.retriever.retrieve(searched, documents, focus=focus)

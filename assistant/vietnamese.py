@@ -54,6 +54,32 @@ _ALIASES = [
     (re.compile(r"\bh[aà]\s+n[oộ]i\b", re.I), "hanoi"),
 ]
 
+#: Abbreviations of Vietnamese administrative writing, as officials type them in questions
+#: ("KL 14 của BCT" is "Kết luận 14 của Bộ Chính trị"). Matched only written in capitals.
+ABBREVIATIONS = {
+    "KL": "Kết luận", "NQ": "Nghị quyết", "QĐ": "Quyết định", "NĐ": "Nghị định", "CT": "Chỉ thị",
+    "TT": "Thông tư", "BCT": "Bộ Chính trị", "BBT": "Ban Bí thư", "TW": "Trung ương", "TƯ": "Trung ương",
+    "BCH": "Ban Chấp hành", "BTV": "Ban Thường vụ", "TU": "Thành ủy", "TỦ": "Thành ủy", "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "ĐH": "Đại hội", "BTG": "Ban Tuyên giáo",
+    "BTC": "Ban Tổ chức", "HTCT": "hệ thống chính trị", "CB-CC": "cán bộ, công chức", "CBCC": "cán bộ, công chức",
+    "CB-CC-VC": "cán bộ, công chức, viên chức", "CBCCVC": "cán bộ, công chức, viên chức",
+    "KT-XH": "kinh tế - xã hội", "ĐV": "đảng viên",
+}
+_ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
+                           + r")(?![\w-]|\.\w)")
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with the administrative abbreviations written out, for searching.
+
+    >>> expand_abbreviations("KL 14 của BCT là gì?")
+    'Kết luận 14 của Bộ Chính trị là gì?'
+    >>> expand_abbreviations("TP.HCM và UBND")
+    'TP.HCM và Ủy ban nhân dân'
+    """
+    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], nfc(text))
+
+
 #: Question words and glue that say nothing about *which* passage answers.
 STOPWORDS = frozenset(
     "là gì nào sao bao nhiêu ai của những các được có thế như về và trong cho thì với đã sẽ "

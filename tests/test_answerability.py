@@ -108,3 +108,10 @@ def test_questions_the_report_answers_are_still_answered(report_assistant, quest
     answer = report_assistant.ask(question)
     assert not answer.abstained
     assert any(answer_text in quote.text for quote in answer.quotes[:2])
+
+
+def test_an_official_s_abbreviated_question_is_answered_like_the_written_out_one(report_assistant):
+    short = report_assistant.ask("KL 14 của BCT là gì?")
+    full = report_assistant.ask("Kết luận 14 của Bộ Chính trị là gì?")
+    assert not short.abstained and (short.quotes[0].start, short.quotes[0].end) == (full.quotes[0].start, full.quotes[0].end)
+    assert "Kết luận 14 của Bộ Chính trị" in short.quotes[0].text

@@ -82,3 +82,13 @@ def test_a_written_syllable_keeps_the_case_of_the_word_it_replaces():
     assert spell_syllable("đai6", like="Dai") == "Đại"
     assert spell_syllable("đh", like="DH") == "ĐH"
     assert spell_syllable("tphcm", like="TPHCM") == "TPHCM"
+
+
+def test_administrative_abbreviations_are_written_out_for_searching():
+    from assistant.vietnamese import expand_abbreviations
+
+    assert expand_abbreviations("KL 14 của BCT là gì?") == "Kết luận 14 của Bộ Chính trị là gì?"
+    assert expand_abbreviations("NQ Đại hội XIII, UBND và HĐND") == "Nghị quyết Đại hội XIII, Ủy ban nhân dân và Hội đồng nhân dân"
+    assert expand_abbreviations("đội ngũ CB-CC của TU") == "đội ngũ cán bộ, công chức của Thành ủy"
+    # only as written in capitals, and never inside another word or a name like TP.HCM
+    assert expand_abbreviations("kl, Tu, KLX, TP.HCM") == "kl, Tu, KLX, TP.HCM"
