@@ -6,6 +6,7 @@ markup is the app's own (block quotes, citations, highlights).
 from __future__ import annotations
 
 import errno
+import hmac
 import html
 import json
 import os
@@ -481,6 +482,44 @@ class DownloadOnlyFiles:
         return await self.app(scope, receive, send_as_download)
 
 
+class LoginGuard:
+    """The password check behind ``--auth``, slowing down guessing.
+
+    After ``free_failures`` wrong passwords for a user name, that name is locked for
+    ``lockout_s`` seconds, doubling with each further failure up to ``max_lockout_s``; while
+    locked even the right password is refused. (Gradio calls this inside its event loop, so
+    it refuses rather than sleeps.)
+
+    >>> guard = LoginGuard("can-bo", "mat-khau", clock=lambda: 0.0)
+    >>> [guard("can-bo", "sai") for _ in range(5)] + [guard("can-bo", "mat-khau")]
+    [False, False, False, False, False, False]
+    """
+
+    def __init__(self, user: str, password: str, free_failures: int = 5, lockout_s: float = 30.0,
+                 max_lockout_s: float = 900.0, clock=time.monotonic) -> None:
+        self._user, self._password = user.encode(), password.encode()
+        self.free_failures, self.lockout_s, self.max_lockout_s = free_failures, lockout_s, max_lockout_s
+        self._clock = clock
+        self._failures: dict[str, int] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        with self._lock:
+            now = self._clock()
+            if now < self._locked_until.get(user, 0.0):
+                return False
+            right = hmac.compare_digest(user.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
+            if right:
+                self._failures.pop(user, None)
+                return True
+            failures = self._failures[user] = self._failures.get(user, 0) + 1
+            if failures >= self.free_failures:
+                wait = min(self.lockout_s * 2 ** (failures - self.free_failures), self.max_lockout_s)
+                self._locked_until[user] = now + wait
+            return False
+
+
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
     if not auth:
         return None
@@ -500,7 +539,9 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
     print(service.assistant.last_build.summary(), flush=True)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
-    app.launch(server_name=host, server_port=port, auth=parse_auth(auth), prevent_thread_lock=not block,
+    credentials = parse_auth(auth)
+    app.launch(server_name=host, server_port=port, auth=LoginGuard(*credentials) if credentials else None,
+               prevent_thread_lock=not block,
                max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"],
                app_kwargs={"middleware": [Middleware(DownloadOnlyFiles)]})
     return app

@@ -134,3 +134,39 @@ def test_an_uploaded_html_file_is_served_as_a_download_never_as_a_page(tmp_path)
     assert served.headers["content-disposition"].startswith("attachment")
     assert served.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in served.headers["content-security-policy"]
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while():
+    from assistant.app import LoginGuard
+
+    now = [0.0]
+    guard = LoginGuard("can-bo", "mat-khau", free_failures=5, lockout_s=30, clock=lambda: now[0])
+    assert guard("can-bo", "mat-khau")
+    assert not any(guard("can-bo", f"sai-{n}") for n in range(5))
+    assert not guard("can-bo", "mat-khau")  # locked: even the right password waits
+    now[0] = 31.0
+    assert guard("can-bo", "mat-khau")  # the lock has passed, and a success clears the count
+    assert not any(guard("can-bo", "sai") for _ in range(4)) and guard("can-bo", "mat-khau")
+    for _ in range(5):
+        guard("can-bo", "sai")
+    now[0] += 31.0
+    assert not guard("can-bo", "sai")  # the sixth failure in a row locks for twice as long
+    now[0] += 45.0
+    assert not guard("can-bo", "mat-khau")
+    now[0] += 20.0
+    assert guard("can-bo", "mat-khau")
+
+
+@pytest.mark.slow
+def test_the_server_locks_a_name_after_repeated_wrong_passwords(tmp_path):
+    import httpx
+
+    work = tmp_path / "work"
+    _file(work / "documents", REPORT, (ROOT / "documents" / REPORT).read_text(encoding="utf-8"))
+    with running_server(work, "--auth", "can-bo:mat-khau") as (url, _):
+        def login(password):
+            return httpx.post(url + "login", data={"username": "can-bo", "password": password}, timeout=30)
+
+        assert login("mat-khau").status_code == 200
+        assert all(login(f"sai-{n}").status_code >= 400 for n in range(5))
+        assert login("mat-khau").status_code >= 400  # locked for a while, even with the right password
