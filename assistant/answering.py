@@ -86,6 +86,7 @@ class Answer:
             "abstained": self.abstained,
             "quotes": [q.to_dict() for q in self.quotes],
             "nearest": [q.to_dict() for q in self.nearest],
+            "message": self.message,
         }
 
     def render(self) -> str:

@@ -375,8 +375,12 @@ def build_app(service: Service):
         return (summary.rows(), evaluation.tag_chart_svg(tags, tags), missed, str(out))
 
     def api_ask(question: str, k: int = 3) -> dict:
-        """Answer a question with verbatim quotes; returns the JSON answer."""
-        return service.ask(question, k=int(k)).to_dict()
+        """Answer a question with verbatim quotes; returns the JSON answer (``message`` says why
+        when the question could not be asked). A malformed ``k`` is refused with a message."""
+        count = quote_count(k)
+        if count is None:
+            raise gr.Error(f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {k!r}.")
+        return service.ask(question, k=count).to_dict()
 
     names = sorted(service.assistant.data.documents)
     with gr.Blocks(title="Trợ lý trích dẫn tài liệu") as app:
@@ -480,6 +484,26 @@ class DownloadOnlyFiles:
             await send(message)
 
         return await self.app(scope, receive, send_as_download)
+
+
+MAX_QUOTES = 20
+
+
+def quote_count(value) -> int | None:
+    """``value`` as a number of quotes (1 to ``MAX_QUOTES``), or None when it is not one.
+
+    >>> [quote_count(v) for v in (3, "5", 2.0, "abc", None, "nan", [3], 0, 21, True)]
+    [3, 5, 2, None, None, None, None, None, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not number.is_integer() or not 1 <= number <= MAX_QUOTES:
+        return None
+    return int(number)
 
 
 class LoginGuard:

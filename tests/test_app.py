@@ -190,3 +190,14 @@ def test_the_study_sheet_survives_a_page_reload_and_is_cleared_on_purpose(page):
     page.screenshot(path=ARTIFACTS / "study-sheet-after-reload.png", full_page=True)
     page.click("#clear-sheet")
     page.wait_for_function("!document.querySelector('#sheet').innerText.includes('Kết luận 14')", timeout=30000)
+
+
+def test_the_api_refuses_a_malformed_quote_count_with_a_message(server):
+    from gradio_client import Client
+
+    client = Client(server[0], verbose=False)
+    for k in ("abc", "nan", 0, 21):
+        with pytest.raises(Exception, match="k phải là số nguyên từ 1 đến 20"):
+            client.predict("Kết luận 14 là gì?", k, api_name="/ask")
+    empty = client.predict("   ", 3, api_name="/ask")
+    assert empty["abstained"] and empty["message"]
