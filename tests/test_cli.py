@@ -101,3 +101,15 @@ def test_ask_takes_only_a_quote_count_from_1_to_20(workdir):
     for bad in ("0", "21", "abc"):
         result = assistant("ask", "--k", bad, "Kết luận 14 là gì?", cwd=workdir)
         assert result.returncode == 2 and "--k" in result.stderr
+
+
+def test_ask_json_keeps_vietnamese_readable_and_gives_the_accented_reading(workdir):
+    result = assistant("ask", "--json", "nang cao chat luong du bao tinh hinh", cwd=workdir)
+    assert "\\u" not in result.stdout and "nâng cao" in result.stdout
+    assert json.loads(result.stdout)["reading"] == "nâng cao chất lượng dự báo tình hình"
+
+
+def test_every_option_says_what_it_is_for():
+    help_text = subprocess.run([sys.executable, "-m", "assistant", "eval", "--help"], capture_output=True,
+                               text=True, cwd=ROOT).stdout
+    assert "folder of the built index" in help_text and "Q&A file" in help_text and "folder of the documents" in help_text
