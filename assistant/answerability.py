@@ -58,7 +58,6 @@ _MONEY_ASKED = frozenset(syllable_keys(w)[0] for w in "lương giá vốn tiền
 _MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
     "ngan sach", "kinh phi", "chi phi", "hoc phi", "le phi", "muc luong", "tien luong", "gia ve", "gia tien",
     "thu nhap", "doanh thu", "bao tien", "so tien"))
-_PERCENT = frozenset(["%", "phan tram", "percent"])
 _TEMPORAL = frozenset("khi sau truoc trong han thoi gian diem luc ngay thang nam tuan gio ki dau cuoi".split())
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 _PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
@@ -68,9 +67,6 @@ _ROLES = frozenset(syllable_keys(w)[0] for w in "trưởng phó vua".split()) | 
         "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký", "giáo sư", "tiến sĩ", "thủ tướng",
         "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó", "cố vấn", "giảng viên")}
 
-
-def _role_at(keys: tuple[str, ...], i: int) -> bool:
-    return keys[i] in _ROLES or keys[i:i + 2] in _ROLES
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
                     "xa phuong mien ngay nghi quy ket chi thong luat dieu khoan chuong tphcm".split())
@@ -84,6 +80,11 @@ _STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BE
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 # Names the matching keys write in lower case ("TP.HCM" is keyed "tphcm").
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
+
+
+def _role_at(keys: tuple[str, ...], i: int) -> bool:
+    """A title or office begins at syllable ``i`` ("trưởng", "bí thư")."""
+    return keys[i] in _ROLES or keys[i:i + 2] in _ROLES
 
 
 @dataclass(frozen=True)
@@ -353,7 +354,7 @@ class Judge:
         temporary.replace(path)
 
 
-def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: int = 3000,
+def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: int = 100,
                  sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Weights and bias of an L2-regularised logistic regression, by Newton's method (no extra dependency)."""
     x = np.hstack([np.asarray(rows, dtype=np.float64), np.ones((len(rows), 1))])
@@ -362,7 +363,7 @@ def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: 
     sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     penalty = np.full(x.shape[1], l2)
     penalty[-1] = 0.0
-    for _ in range(min(steps, 100)):
+    for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
         gradient = x.T @ (sw * (p - y)) / sw.sum() + penalty * w
         hessian = (x * (sw * p * (1 - p))[:, None]).T @ x / sw.sum() + np.diag(penalty)
@@ -371,8 +372,6 @@ def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: 
         if math.sqrt(float(step @ step)) < 1e-9:
             break
     return w[:-1], float(w[-1])
-
-
 
 
 #: candidate sentences the judge reads per question (the best by retrieval score)
