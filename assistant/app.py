@@ -10,6 +10,7 @@ import hmac
 import html
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -53,6 +54,10 @@ SCROLL_TO_HIT = """() => [300, 800, 1600].forEach(delay => setTimeout(() => {
     const box = hit && hit.closest('.source-view');
     if (box) box.scrollTop += hit.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
 }, delay))"""
+
+
+# "20261126-142501-bao-cao.txt", "20261126-142501-2-bao-cao.txt": when a file was moved aside
+_REMOVED_PREFIX = re.compile(r"^\d{8}-\d{6}-(?:\d+-)?")
 
 
 class UploadRejected(Exception):
@@ -145,6 +150,22 @@ class Service:
         if not target.is_file():
             raise UploadRejected(f"{name}: không có tài liệu này")
         return self._keep_aside(target)
+
+    def removed_documents(self) -> list[str]:
+        """What ``documents/.removed/`` holds, newest first (names begin with when they were removed)."""
+        folder = self.docs_dir / ".removed"
+        return sorted((p.name for p in folder.iterdir() if p.is_file()), reverse=True) if folder.is_dir() else []
+
+    def restore_document(self, removed: str) -> tuple[Path, Path | None]:
+        """Put a removed document back under its own name; a document now of that name is kept aside."""
+        source = self.docs_dir / ".removed" / os.path.basename(removed)
+        if not removed or not source.is_file():
+            raise UploadRejected(f"{removed}: không có trong các tài liệu đã gỡ")
+        target = self.safe_path(_REMOVED_PREFIX.sub("", source.name))
+        earlier = self._same_name(target)
+        kept = self._keep_aside(earlier) if earlier else None
+        os.replace(source, target)
+        return target, kept
 
 
 # ---------------------------------------------------------------- rendering
@@ -323,12 +344,12 @@ def build_app(service: Service):
                 problems.append(f"{path.name}: không lưu được ({reason})")
         status = _reindex(progress)
         lines = [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems + [status]
-        names = sorted(service.assistant.data.documents)
-        return documents_table(service), "\n".join(lines), gr.update(choices=names), gr.update(choices=names)
+        return (*library(), "\n".join(lines))
 
     def library():
         names = sorted(service.assistant.data.documents)
-        return documents_table(service), gr.update(choices=names, value=None), gr.update(choices=names)
+        return (documents_table(service), gr.update(choices=names, value=None), gr.update(choices=names),
+                gr.update(choices=service.removed_documents(), value=None))
 
     def _reindex(progress) -> str:
         def report(done, total, stage):
@@ -339,14 +360,26 @@ def build_app(service: Service):
             return f"Lỗi lập chỉ mục: {error}"
         return build.summary()
 
-    def remove(name, progress=gr.Progress()):
+    def remove(name, confirmed, progress=gr.Progress()):
+        if not name or not confirmed:  # nothing changes, the choice stays
+            status = (f"Chưa gỡ {name}: hãy đánh dấu ô xác nhận rồi bấm Gỡ." if name
+                      else "Hãy chọn tài liệu cần gỡ.")
+            return (*(gr.update() for _ in range(4)), status, False)
         try:
-            moved = service.remove_document(name or "")
-            status = f"Đã chuyển {name} vào {moved.parent.name}/. " + _reindex(progress)
+            moved = service.remove_document(name)
+            status = f"Đã chuyển {name} vào {moved.parent.name}/ (có thể khôi phục bên dưới). " + _reindex(progress)
         except (UploadRejected, OSError) as error:
             status = str(error)
-        names = sorted(service.assistant.data.documents)
-        return documents_table(service), status, gr.update(choices=names, value=None), gr.update(choices=names)
+        return (*library(), status, False)
+
+    def restore(removed, progress=gr.Progress()):
+        try:
+            target, kept = service.restore_document(removed or "")
+            status = f"Đã khôi phục {target.name}." + (f" Bản đang có được giữ trong .removed/{kept.name}." if kept else "")
+            status += " " + _reindex(progress)
+        except (UploadRejected, OSError) as error:
+            status = str(error)
+        return (*library(), status)
 
     def run_eval(file, progress=gr.Progress()):
         if not file:
@@ -415,7 +448,13 @@ def build_app(service: Service):
             upload_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
             with gr.Row():
                 to_remove = gr.Dropdown(names, value=None, label="Gỡ tài liệu", elem_id="remove-pick")
+                confirm_remove = gr.Checkbox(False, label="Tôi chắc chắn muốn gỡ tài liệu đã chọn",
+                                             elem_id="remove-confirm")
                 remove_button = gr.Button("Gỡ", elem_id="remove")
+            with gr.Row():
+                to_restore = gr.Dropdown(service.removed_documents(), value=None, label="Khôi phục tài liệu đã gỡ",
+                                         elem_id="restore-pick")
+                restore_button = gr.Button("Khôi phục", elem_id="restore")
         with gr.Tab("Tài liệu học tập"):
             sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet",
                                        wrap=True, column_widths=["6%", "64%", "30%"])
@@ -437,6 +476,7 @@ def build_app(service: Service):
             results_file = gr.File(label="Kết quả (JSON)")
 
         outputs = [chat, box, last_question, last_quotes, pick, source_pick, source]
+        library_outputs = [table, to_remove, filter_docs, to_restore]
         inputs = [box, chat, last_question, filter_docs, k]
         send.click(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
         box.submit(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
@@ -449,11 +489,12 @@ def build_app(service: Service):
         clear.click(lambda: ([], []), None, [sheet, sheet_table], api_visibility="private")
         export_button.click(export, sheet, exported, api_visibility="private")
         # Every page load shows the library as it is now and the study sheet this browser kept.
-        app.load(library, None, [table, to_remove, filter_docs], api_visibility="private")
+        app.load(library, None, library_outputs, api_visibility="private")
         app.load(sheet_rows, sheet, sheet_table, api_visibility="private")
-        files.upload(upload, files, [table, upload_status, to_remove, filter_docs], api_visibility="private")
-        remove_button.click(remove, to_remove, [table, upload_status, to_remove, filter_docs],
+        files.upload(upload, files, library_outputs + [upload_status], api_visibility="private")
+        remove_button.click(remove, [to_remove, confirm_remove], library_outputs + [upload_status, confirm_remove],
                             api_visibility="private")
+        restore_button.click(restore, to_restore, library_outputs + [upload_status], api_visibility="private")
         run_button.click(run_eval, qa_file, [metrics_table, chart, missed, results_file], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return app

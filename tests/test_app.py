@@ -201,3 +201,27 @@ def test_the_api_refuses_a_malformed_quote_count_with_a_message(server):
             client.predict("Kết luận 14 là gì?", k, api_name="/ask")
     empty = client.predict("   ", 3, api_name="/ask")
     assert empty["abstained"] and empty["message"]
+
+
+def test_removing_a_document_needs_a_confirmation_and_can_be_undone(page, server, tmp_path):
+    (tmp_path / "tam-thoi.txt").write_text("Văn bản tạm thời về công tác lưu trữ hồ sơ.", encoding="utf-8")
+    page.get_by_role("tab", name="Tài liệu").first.click()
+    page.set_input_files("#upload input[type=file]", str(tmp_path / "tam-thoi.txt"))
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('tam-thoi.txt')", timeout=60000)
+    page.locator("#remove-pick input").fill("tam-thoi.txt")
+    page.keyboard.press("Enter")
+    page.click("#remove")
+    page.wait_for_function("document.querySelector('#upload-status textarea').value.includes('xác nhận')", timeout=30000)
+    assert (server[1] / "documents" / "tam-thoi.txt").exists()  # not removed without the confirmation
+    page.locator("#remove-confirm input").check()
+    page.click("#remove")
+    page.wait_for_function("document.querySelector('#upload-status textarea').value.includes('Đã chuyển')",
+                           timeout=60000)
+    assert not (server[1] / "documents" / "tam-thoi.txt").exists()
+    page.screenshot(path=ARTIFACTS / "documents-removed.png", full_page=True)
+    page.locator("#restore-pick input").click()
+    page.locator("[role=option]", has_text="tam-thoi.txt").first.click()
+    page.click("#restore")
+    page.wait_for_function("document.querySelector('#upload-status textarea').value.includes('Đã khôi phục')",
+                           timeout=60000)
+    assert (server[1] / "documents" / "tam-thoi.txt").exists()

@@ -170,3 +170,13 @@ def test_the_server_locks_a_name_after_repeated_wrong_passwords(tmp_path):
         assert login("mat-khau").status_code == 200
         assert all(login(f"sai-{n}").status_code >= 400 for n in range(5))
         assert login("mat-khau").status_code >= 400  # locked for a while, even with the right password
+
+
+def test_a_removed_document_can_be_restored_under_its_own_name(service, tmp_path):
+    service.save_upload("quy-che.txt", _file(tmp_path / "a", "quy-che.txt", "Bản gốc."))
+    moved = service.remove_document("quy-che.txt")
+    assert not (service.docs_dir / "quy-che.txt").exists() and service.removed_documents() == [moved.name]
+    service.save_upload("quy-che.txt", _file(tmp_path / "b", "quy-che.txt", "Bản mới."))
+    restored, kept = service.restore_document(moved.name)
+    assert restored.read_text(encoding="utf-8") == "Bản gốc."
+    assert kept is not None and kept.read_text(encoding="utf-8") == "Bản mới."  # nothing lost either way
