@@ -260,6 +260,21 @@ def quote_label(number: int, quote: Quote) -> str:
     return f"[{number}] {short}"
 
 
+def build_status(report: BuildReport) -> str:
+    """What an index update did, in Vietnamese (the CLI prints ``report.summary()``).
+
+    >>> print(build_status(BuildReport(documents=3, chunks=19, units_embedded=5, units_reused=20, changed=True,
+    ...                                seconds=0.4)))
+    Đã cập nhật chỉ mục: 3 tài liệu, 19 đoạn; 5 câu mới được mã hoá, 20 câu dùng lại; 0,4 giây.
+    """
+    state = "Đã cập nhật chỉ mục" if report.changed else "Chỉ mục đã mới nhất"
+    seconds = f"{report.seconds:.1f}".replace(".", ",")  # Vietnamese writes a decimal comma
+    lines = [f"{state}: {report.documents} tài liệu, {report.chunks} đoạn; {report.units_embedded} câu mới được "
+             f"mã hoá, {report.units_reused} câu dùng lại; {seconds} giây."]
+    lines += [f"Bỏ qua {failure.path}: {failure.reason}" for failure in report.failures]
+    return "\n".join(lines)
+
+
 def documents_table(service: Service) -> list[list]:
     manifest = service.assistant.data.manifest
     rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"], "đã lập chỉ mục"]
@@ -358,7 +373,7 @@ def build_app(service: Service):
             build = service.reindex(report)
         except NothingToIndex as error:
             return f"Lỗi lập chỉ mục: {error}"
-        return build.summary()
+        return build_status(build)
 
     def remove(name, confirmed, progress=gr.Progress()):
         if not name or not confirmed:  # nothing changes, the choice stays

@@ -225,3 +225,14 @@ def test_removing_a_document_needs_a_confirmation_and_can_be_undone(page, server
     page.wait_for_function("document.querySelector('#upload-status textarea').value.includes('Đã khôi phục')",
                            timeout=60000)
     assert (server[1] / "documents" / "tam-thoi.txt").exists()
+
+
+def test_the_upload_status_speaks_vietnamese():
+    from assistant.app import build_status
+    from assistant.indexing import BuildReport
+    from assistant.loaders import DocumentError
+
+    status = build_status(BuildReport(documents=3, chunks=19, units_embedded=5, units_reused=20, changed=True,
+                                      seconds=0.4, failures=[DocumentError("hong.docx", "damaged DOCX")]))
+    assert status.splitlines() == ["Đã cập nhật chỉ mục: 3 tài liệu, 19 đoạn; 5 câu mới được mã hoá, "
+                                   "20 câu dùng lại; 0,4 giây.", "Bỏ qua hong.docx: damaged DOCX"]
