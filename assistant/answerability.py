@@ -17,6 +17,7 @@ fit-judge``); its weights are saved beside this module in ``judge.json``.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -78,6 +79,7 @@ _HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng
 _BETWEEN_NAMES = "tại ở cho với về bởi để vào lên ra trên dưới sau trước giữa đến tới bị đã sẽ đang và hoặc khi"
 _STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+_NOT_COUNTED = _STOP_KEYS | _STOP_FOLDED  # glue after "bao nhiêu" ends the thing counted
 # Names the matching keys write in lower case ("TP.HCM" is keyed "tphcm").
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
@@ -112,7 +114,9 @@ class _Text:
     raw: str
 
     @staticmethod
+    @functools.lru_cache(maxsize=1024)
     def of(text: str) -> "_Text":
+        """``text`` read once: candidates of one paragraph, and later questions, share the reading."""
         text = prepare(text)
         tokens = tokenize(text)
         gaps = [text[a.end:b.start] for a, b in zip(tokens, tokens[1:])]
@@ -213,7 +217,7 @@ def analyse(question: str) -> Asked:
         for i, word in enumerate(words):
             if (word == "nhieu" and i and words[i - 1] == "bao") or text.keys[i] == _ACCENTED_ONLY["count"][1]:
                 following = text.keys[i + 1:i + 3] if accented else text.folded[i + 1:i + 3]
-                counted = tuple(itertools.takewhile(lambda key: key not in _STOP_KEYS | _STOP_FOLDED, following))
+                counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, following))
                 break
     numbers = frozenset(n for n, key in zip(text.numbers, text.keys) if key.isdigit())
     names = tuple(n for n in _names(text) if not all(w.isdigit() for w in n))
@@ -346,12 +350,11 @@ class Judge:
             raise ValueError(f"{path}: fitted for other features; refit with: assistant fit-judge")
         return cls(tuple(record["weights"]), record["bias"], record["threshold"])
 
-    def save(self, path: Path, about: dict) -> None:
+    def to_json(self, about: dict) -> str:
+        """The judge as ``judge.json`` holds it, with ``about`` (its data and figures) beside the weights."""
         record = {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
                   "bias": round(self.bias, 6), "threshold": round(self.threshold, 6), **about}
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        temporary.replace(path)
+        return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 
 def fit_logistic(rows: np.ndarray, labels: np.ndarray, l2: float = 1e-2, steps: int = 100,
@@ -382,10 +385,6 @@ JUDGED = 6
 OPENING_CHARS = 400
 
 
-def _opening(text: str) -> str:
-    return text[:OPENING_CHARS]
-
-
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:
     """``features`` of the ``n`` best sentences of a retrieval, in retrieval order."""
     asked = analyse(retrieval.reading or question)
@@ -393,7 +392,7 @@ def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list
     for unit in retrieval.units[:n]:
         chunk = data.chunks[unit.chunk]
         context = f"{chunk.section or ''}\n{chunk.text}"
-        opening = _opening(data.documents[chunk.document].text)
+        opening = data.documents[chunk.document].text[:OPENING_CHARS]
         rows.append(features(asked, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense, unit.coverage,
                              unit.phrase, unit.context, retrieval.unknown_share, retrieval.unknown_pairs, opening))
     return rows

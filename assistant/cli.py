@@ -121,7 +121,7 @@ def cmd_fit_judge(args) -> int:
 
     judge, report = fit_judge([Path(f) for f in args.benchmarks], load_embedder(args.embedder), seed=args.seed)
     output = Path(args.output) if args.output else JUDGE_FILE
-    judge.save(output, report)
+    store.write_text_atomic(output, judge.to_json(report))
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"saved {output}", file=sys.stderr)
     return 0
