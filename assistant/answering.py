@@ -40,7 +40,12 @@ LIST_HEAD_MARGIN = 0.15
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim span: ``text == document_text[start:end]``."""
+    """A verbatim span: ``text == document_text[start:end]``.
+
+    ``title`` is the document's title (None: the file name stands for it);
+    ``continues_before`` / ``continues_after`` say that the quote's sentence goes on
+    before or after it, shown as "…" outside the quoted text.
+    """
 
     text: str
     document: str
@@ -50,6 +55,9 @@ class Quote:
     page: int | None
     score: float
     paragraph: int = field(default=0, compare=False)
+    title: str | None = None
+    continues_before: bool = False
+    continues_after: bool = False
 
     def to_dict(self) -> dict:
         record = asdict(self)
@@ -57,16 +65,30 @@ class Quote:
         record["score"] = round(self.score, 4)
         return record
 
+    @property
+    def shown(self) -> str:
+        """The quote as shown: its text, with "…" where its sentence goes on.
+
+        >>> Quote("tổ chức học tập", "a.txt", 9, 24, None, None, 1.0, continues_before=True).shown
+        '…tổ chức học tập'
+        """
+        return ("…" if self.continues_before else "") + self.text + ("…" if self.continues_after else "")
+
     def citation(self) -> str:
-        """Where the quote stands, in the fixed frame: document, section, page, paragraph."""
-        parts = [self.document]
-        if self.section:
+        """Where the quote stands, in the fixed frame: document title (or file), section, page, paragraph.
+
+        >>> Quote("x", "bao-cao.txt", 0, 1, "Mục một", 2, 1.0, 4, title="Báo cáo", continues_after=True).citation()
+        'Báo cáo, mục “Mục một”, trang 2, đoạn 4 (trích một phần câu)'
+        """
+        parts = [self.title or self.document]
+        if self.section and self.section != self.title:
             parts.append(f"mục “{self.section}”")
         if self.page:
             parts.append(f"trang {self.page}")
         if self.paragraph:
             parts.append(f"đoạn {self.paragraph}")
-        return ", ".join(parts)
+        cut = " (trích một phần câu)" if self.continues_before or self.continues_after else ""
+        return ", ".join(parts) + cut
 
 
 @dataclass(frozen=True)
@@ -100,7 +122,7 @@ class Answer:
         if self.did_you_mean:
             lines.append(f"(Có phải bạn muốn hỏi: “{self.did_you_mean}”?)")
         for quote in self.quotes:
-            lines += [f"Theo {quote.citation()}:", "", f"> {quote.text}", ""]
+            lines += [f"Theo {quote.citation()}:", "", f"> {quote.shown}", ""]
         return "\n".join(lines).rstrip()
 
 
@@ -155,6 +177,7 @@ def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings
         free = _free_range(spans, unit.chunk, unit.unit, len(data.chunks[unit.chunk].units))
         if settings.quote_min_chars:
             span = _widen(span, data, scores, settings.quote_min_chars, free)
+        span = _whole_sentences(span, data, free, settings.whole_sentence_chars)
         spans.append(_complete_list(span, data, free))
     return spans
 
@@ -200,6 +223,23 @@ def _widen(span: _Span, data: IndexData, scores: dict[tuple[int, int], float], m
         if length(first, last) > 2 * min_chars:
             break
         span.first, span.last = first, last
+    return span
+
+
+def _whole_sentences(span: _Span, data: IndexData, free: tuple[int, int], max_chars: int) -> _Span:
+    """Grow a span that starts or ends inside a sentence (a clause of a long one) to the sentence's
+    bounds within ``free``, both ends if the quote stays within ``max_chars``, else the start alone."""
+    chunk = data.chunks[span.chunk]
+    first, last = span.first, span.last
+    while first > free[0] and not _ends_sentence(chunk, first - 1):
+        first -= 1
+    while last < free[1] and not _ends_sentence(chunk, last):
+        last += 1
+    length = lambda a, b: chunk.units[b][1] - chunk.units[a][0]  # noqa: E731
+    for grown_first, grown_last in ((first, last), (first, span.last), (span.first, last)):
+        if length(grown_first, grown_last) <= max_chars:
+            span.first, span.last = grown_first, grown_last
+            break
     return span
 
 
@@ -250,11 +290,28 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+_CLOSES_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*$")
+
+
+def opens_mid_sentence(text: str, start: int) -> bool:
+    """``text[start:]`` begins inside a sentence: the text before it, on its line, does not end one."""
+    before = text[max(0, start - 20):start].rstrip(" \t")
+    return bool(before) and before[-1] not in "\r\n" and not _CLOSES_SENTENCE.search(before)
+
+
+def closes_mid_sentence(text: str, end: int) -> bool:
+    """``text[:end]`` stops inside a sentence: more of its line follows and it does not end one."""
+    after = text[end:end + 40].lstrip(" \t")[:1]
+    return bool(after) and after not in "\r\n" and not _CLOSES_SENTENCE.search(text[max(0, end - 20):end].rstrip())
+
+
 def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
     head, tail = data.chunks[chunk_numbers[0]], data.chunks[chunk_numbers[-1]]
     start, end = head.units[first_unit][0], tail.units[last_unit][1]
-    text = data.documents[head.document].text[start:end]
-    return Quote(text, head.document, start, end, head.section, head.page, score, head.paragraph)
+    document = data.documents[head.document]
+    return Quote(document.text[start:end], head.document, start, end, head.section, head.page, score,
+                 head.paragraph, document.title, opens_mid_sentence(document.text, start),
+                 closes_mid_sentence(document.text, end))
 
 
 # Openings that carry on the paragraph before: connectives, bullets, item numbers.

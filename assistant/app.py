@@ -16,17 +16,19 @@ import tempfile
 import threading
 import time
 import unicodedata
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import evaluation
+from . import evaluation, store
 from .answering import Answer, Quote
 from .config import NOT_FOUND
 from .indexing import BuildReport, NothingToIndex
 from .loaders import SUPPORTED_SUFFIXES
+from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .pipeline import Assistant
 from .store import IndexData
 from .studysheet import to_markdown, write_docx
+from .translations import gradio_i18n
 from .vietnamese import content_keys, has_diacritics, prepare, tokenize
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -46,6 +48,13 @@ CSS = """
 /* Gradio sets tables in a monospace font whose Vietnamese glyphs are built from combining
    marks that land beside the letter ("Sô ́trang"); the text font has them whole. */
 .table-wrap, .table-wrap * {font-family: var(--font) !important;}
+/* Gradio writes a toast's kind in English ("Error") with no translation key: show it in Vietnamese. */
+.toast-title.error, .toast-title.warning, .toast-title.info, .toast-title.success {font-size: 0 !important;}
+.toast-title::before {font-size: var(--text-md);}
+.toast-title.error::before {content: "Lỗi";}
+.toast-title.warning::before {content: "Cảnh báo";}
+.toast-title.info::before {content: "Thông báo";}
+.toast-title.success::before {content: "Xong";}
 """
 # Scroll the source viewer (not the page) to the quoted passage; retried because the
 # viewer's HTML arrives a moment after the event that triggers this.
@@ -64,28 +73,55 @@ class UploadRejected(Exception):
     """An upload that is not saved: the message names the file and the reason."""
 
 
+EMPTY_LIBRARY = ("Thư viện chưa có tài liệu nào để trả lời. Hãy tải tài liệu lên (PDF, DOCX, TXT, MD) "
+                 "ở thẻ “Tài liệu”, hoặc chép vào thư mục tài liệu rồi khởi động lại.")
+
+
 class Service:
     """The assistant behind the app; re-indexing swaps it in while answers continue.
 
     Readers take ``self.assistant`` once per question, so a question asked during
-    an update is answered wholly by the old index or wholly by the new one.
+    an update is answered wholly by the old index or wholly by the new one. With no
+    document that can be indexed, ``assistant`` is None: the app starts, answers with
+    ``EMPTY_LIBRARY`` and lists why files were skipped (``skipped``).
     """
 
-    def __init__(self, docs_dir: Path, index_dir: Path, assistant: Assistant | None = None) -> None:
+    def __init__(self, docs_dir: Path, index_dir: Path, assistant: Assistant | None = None,
+                 embedder: Embedder | str = DEFAULT_EMBEDDER) -> None:
         self.docs_dir, self.index_dir = Path(docs_dir), Path(index_dir)
         self.docs_dir.mkdir(parents=True, exist_ok=True)
-        self.assistant = assistant or Assistant.build(self.docs_dir, self.index_dir)
         self._indexing = threading.Lock()
+        self.embedder = assistant.embedder if assistant else load_embedder(embedder) if isinstance(embedder, str) \
+            else embedder
+        self.assistant: Assistant | None = assistant
+        self.skipped: dict[str, str] = {}
+        if assistant is None:
+            self.reindex()
 
     def ask(self, question: str, k: int = 3, documents: set[str] | None = None) -> Answer:
-        return self.assistant.ask(question, k=k, documents=documents)
+        assistant = self.assistant
+        if assistant is None:
+            return Answer(question, True, [], message=EMPTY_LIBRARY)
+        return assistant.ask(question, k=k, documents=documents)
 
     def reindex(self, progress=None) -> BuildReport:
+        """Index the documents folder as it is now; an empty library leaves no assistant."""
         with self._indexing:
-            fresh = Assistant.build(self.docs_dir, self.index_dir, embedder=self.assistant.embedder,
-                                    settings=self.assistant.settings, progress=progress)
+            try:
+                fresh = Assistant.build(self.docs_dir, self.index_dir, embedder=self.embedder,
+                                        settings=self.assistant.settings if self.assistant else None, progress=progress)
+            except NothingToIndex as error:
+                self.assistant = None  # never answer from documents that were removed
+                self.skipped = {f.path: f.reason for f in error.failures}
+                return BuildReport(failures=error.failures)
             self.assistant = fresh
+            self.skipped = dict(fresh.data.manifest.get("skipped", {}))
             return fresh.last_build
+
+    def documents(self) -> list[str]:
+        """The indexed documents' paths, sorted."""
+        assistant = self.assistant
+        return sorted(assistant.data.documents) if assistant else []
 
     def safe_path(self, name: str) -> Path:
         """Where an uploaded file may go: its bare name (NFC), inside the documents folder."""
@@ -94,6 +130,9 @@ class Service:
             raise UploadRejected(f"{name!r}: tên tệp không hợp lệ")
         if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UploadRejected(f"{base}: chỉ nhận các tệp {', '.join(SUPPORTED_SUFFIXES)}")
+        if base.casefold() == "readme.md":  # the documents folder's own notes (loaders.document_files)
+            raise UploadRejected(f"{base}: tên này dành cho ghi chú của thư mục tài liệu và không được lập chỉ mục; "
+                                 "hãy đổi tên tệp rồi tải lên lại")
         target = (self.docs_dir / base).resolve()
         if target.parent != self.docs_dir.resolve():
             raise UploadRejected(f"{base}: sẽ nằm ngoài thư mục {self.docs_dir}")
@@ -144,6 +183,23 @@ class Service:
             raise
         return target, kept
 
+    def save_uploads(self, paths: list[Path]) -> list[str]:
+        """Save uploaded files (see ``save_upload``); returns the status lines, in Vietnamese:
+        what was saved, where earlier versions went, and why any file was not saved."""
+        saved, problems = [], []
+        for path in paths:
+            try:
+                target, kept = self.save_upload(path.name, path)
+                saved.append(target.name)
+                if kept:
+                    problems.append(f"{target.name}: bản cũ được giữ lại trong {kept.parent.name}/{kept.name}")
+            except UploadRejected as error:
+                problems.append(str(error))
+            except OSError as error:
+                reason = "ổ đĩa đã đầy" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+                problems.append(f"{path.name}: không lưu được ({reason})")
+        return [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems
+
     def remove_document(self, name: str) -> Path:
         """Move a document out of the corpus into ``documents/.removed/`` (nothing is deleted)."""
         target = self.safe_path(name)
@@ -185,21 +241,68 @@ def literal(text: str) -> str:
     return html.escape(text).translate(_MARKUP_CHARACTERS)
 
 
-def question_words(question: str) -> set[str]:
-    """Keys of the question's content words, for highlighting: accented when the question has
-    accents (so "trọng tâm" marks "trọng tâm", not "trong" or "tầm"), folded when it has none."""
+@dataclass(frozen=True)
+class Highlight:
+    """What to mark of a question's words in a quote: the question's syllable pairs (compound
+    words such as "trọng tâm", "nhiệm vụ") as units, and its single-syllable words alone.
+
+    Keys are accented when the question has accents (so "trọng tâm" marks "trọng tâm", not
+    "trong" or "tầm"), folded when it has none.
+    """
+
+    accented: bool
+    pairs: frozenset[tuple[str, str]]
+    words: frozenset[str]
+
+    def key(self, token) -> str:
+        return token.key if self.accented else token.folded
+
+
+def question_words(question: str) -> Highlight:
+    """The words of ``question`` to highlight (see ``Highlight``).
+
+    A syllable joined to another content syllable is marked only with it: "tâm" of "trọng tâm"
+    does not mark "tâm huyết", nor "vụ" of "nhiệm vụ" the "vụ" of "Ban Thường vụ".
+    """
     accented, content = has_diacritics(question), content_keys(question)
-    return {("" if accented else "f:") + (t.key if accented else t.folded)
-            for t in tokenize(prepare(question)) if t.folded in content}
+    prepared = prepare(question)
+    tokens = tokenize(prepared)
+    marks = Highlight(accented, frozenset(), frozenset())
+    is_content = [t.folded in content for t in tokens]
+    pairs, words = set(), set()
+    for n, token in enumerate(tokens):
+        if not is_content[n]:
+            continue
+        joined_after = n + 1 < len(tokens) and is_content[n + 1] and _adjacent(prepared, token, tokens[n + 1])
+        joined_before = n > 0 and is_content[n - 1] and _adjacent(prepared, tokens[n - 1], token)
+        if joined_after:
+            pairs.add((marks.key(token), marks.key(tokens[n + 1])))
+        if not joined_after and not joined_before:
+            words.add(marks.key(token))
+    return Highlight(accented, frozenset(pairs), frozenset(words))
 
 
-def highlighted(text: str, keys: set[str]) -> str:
-    """Escape ``text`` and wrap the words whose key (see ``question_words``) is in ``keys`` in <mark>."""
+def _adjacent(text: str, first, second) -> bool:
+    """Two tokens with only spaces (or a hyphen) between them: one word may span them."""
+    return text[first.end:second.start].strip(" -") == ""
+
+
+def highlighted(text: str, marks: Highlight) -> str:
+    """Escape ``text`` and wrap the question's words (see ``question_words``) in <mark>.
+
+    >>> highlighted("tâm huyết, nhiệm vụ trọng tâm", question_words("Nhiệm vụ trọng tâm là gì?"))
+    'tâm huyết, <mark>nhiệm</mark> <mark>vụ</mark> <mark>trọng</mark> <mark>tâm</mark>'
+    """
+    tokens = tokenize(text)
+    keys = [marks.key(t) for t in tokens]
+    marked = [key in marks.words for key in keys]
+    for n in range(len(tokens) - 1):
+        if (keys[n], keys[n + 1]) in marks.pairs and _adjacent(text, tokens[n], tokens[n + 1]):
+            marked[n] = marked[n + 1] = True
     pieces, position = [], 0
-    for token in tokenize(text):
-        if token.key in keys or "f:" + token.folded in keys:
-            pieces += [literal(text[position:token.start]),
-                       f"<mark>{literal(text[token.start:token.end])}</mark>"]
+    for token, mark in zip(tokens, marked):
+        if mark:
+            pieces += [literal(text[position:token.start]), f"<mark>{literal(text[token.start:token.end])}</mark>"]
             position = token.end
     pieces.append(literal(text[position:]))
     return "".join(pieces)
@@ -212,7 +315,7 @@ def neighbours(data: IndexData, quote: Quote) -> tuple[str, str]:
     return " ".join(c.text for c in before), " ".join(c.text for c in after)
 
 
-def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> str:
+def quote_html(quote: Quote, number: int, keys: Highlight, data: IndexData) -> str:
     before, after = neighbours(data, quote)
     document = data.documents[quote.document].text
     paragraph = data.chunks.in_paragraph(quote.document, quote.paragraph)
@@ -224,12 +327,13 @@ def quote_html(quote: Quote, number: int, keys: set[str], data: IndexData) -> st
         f"<p class='weak'>{literal(after)}</p>" if after else "")
     return (
         f"<div class='quote-block'><div class='cite'>[{number}] Theo {literal(quote.citation())}:</div>"
-        f"<blockquote>{highlighted(quote.text, keys)}</blockquote>"
+        f"<blockquote>{'…' if quote.continues_before else ''}{highlighted(quote.text, keys)}"
+        f"{'…' if quote.continues_after else ''}</blockquote>"
         f"<details><summary>Xem thêm ngữ cảnh</summary>{context}</details></div>"
     )
 
 
-def answer_html(answer: Answer, data: IndexData) -> str:
+def answer_html(answer: Answer, data: IndexData | None) -> str:
     """The chat message for an answer: quotes with citations, or the fixed not-found message."""
     if answer.message:
         return literal(answer.message)
@@ -245,9 +349,9 @@ def answer_html(answer: Answer, data: IndexData) -> str:
     return hint + "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.quotes, 1))
 
 
-def source_html(data: IndexData, quote: Quote | None) -> str:
+def source_html(data: IndexData | None, quote: Quote | None) -> str:
     """The whole document with the quote highlighted (the element #source-hit is scrolled to)."""
-    if quote is None or quote.document not in data.documents:
+    if quote is None or data is None or quote.document not in data.documents:
         return "<div class='source-view weak'>Chọn một trích dẫn để xem trong văn bản gốc.</div>"
     text = data.documents[quote.document].text
     return (f"<div><b>{literal(quote.document)}</b></div><div class='source-view'>"
@@ -256,7 +360,7 @@ def source_html(data: IndexData, quote: Quote | None) -> str:
 
 
 def quote_label(number: int, quote: Quote) -> str:
-    short = quote.text if len(quote.text) <= 90 else quote.text[:90] + "…"
+    short = quote.shown if len(quote.shown) <= 90 else quote.shown[:90] + "…"
     return f"[{number}] {short}"
 
 
@@ -267,6 +371,9 @@ def build_status(report: BuildReport) -> str:
     ...                                seconds=0.4)))
     Đã cập nhật chỉ mục: 3 tài liệu, 19 đoạn; 5 câu mới được mã hoá, 20 câu dùng lại; 0,4 giây.
     """
+    if not report.documents:
+        return "\n".join(["Thư viện trống: chưa có tài liệu nào được lập chỉ mục."]
+                         + [f"Bỏ qua {failure.path}: {failure.reason}" for failure in report.failures])
     state = "Đã cập nhật chỉ mục" if report.changed else "Chỉ mục đã mới nhất"
     seconds = f"{report.seconds:.1f}".replace(".", ",")  # Vietnamese writes a decimal comma
     lines = [f"{state}: {report.documents} tài liệu, {report.chunks} đoạn; {report.units_embedded} câu mới được "
@@ -276,241 +383,277 @@ def build_status(report: BuildReport) -> str:
 
 
 def documents_table(service: Service) -> list[list]:
-    manifest = service.assistant.data.manifest
+    assistant = service.assistant
+    manifest = assistant.data.manifest if assistant else {"documents": {}}
     rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"], "đã lập chỉ mục"]
             for path, info in sorted(manifest["documents"].items())]
-    rows += [[path, "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(manifest.get("skipped", {}).items())]
+    rows += [[path, "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(service.skipped.items())]
     return rows
 
 
 # ---------------------------------------------------------------- app
 
-def build_app(service: Service):
-    """The Gradio Blocks app over ``service``."""
-    import gradio as gr
+# A new answer opens at its first quote: the chat box scrolls to the top of the last
+# message (Gradio's autoscroll, which shows the end, is off), then the source viewer to its hit.
+SHOW_NEW_ANSWER = """() => [150, 500, 1200].forEach(delay => setTimeout(() => {
+    const messages = document.querySelectorAll('#chat .message');
+    const last = messages[messages.length - 1];
+    let box = last && last.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+}, delay))"""
 
-    def quote_from(record: dict) -> Quote:
-        return Quote(**record)
+
+def _quote_from(record: dict) -> Quote:
+    return Quote(**record)
+
+
+def _labels(quotes: list[dict] | None) -> list[str]:
+    return [quote_label(n, _quote_from(q)) for n, q in enumerate(quotes or [], 1)]
+
+
+def _chat_tab(service: Service, gr) -> dict:
+    """Questions and answers, the options, pinning and the source viewer; returns its components."""
+    ui = {"last_question": gr.State(None), "last_quotes": gr.State([])}
+    ui["chat"] = gr.Chatbot(show_label=False, height=460, elem_id="chat", buttons=["copy"], latex_delimiters=[],
+                            autoscroll=False)
+    with gr.Row():
+        ui["box"] = gr.Textbox(placeholder="Nhập câu hỏi, ví dụ: Những nhiệm vụ trọng tâm năm 2024 là gì?",
+                               show_label=False, scale=5, elem_id="question")
+        ui["send"] = gr.Button("Hỏi", variant="primary", scale=1, elem_id="ask")
+    gr.Examples(SUGGESTIONS, inputs=ui["box"], label="Câu hỏi gợi ý")
+    with gr.Accordion("Tùy chọn", open=False):
+        ui["filter_docs"] = gr.CheckboxGroup(service.documents(), label="Chỉ tìm trong các tài liệu",
+                                             elem_id="filter-docs")
+        ui["k"] = gr.Slider(1, 10, value=3, step=1, label="Số trích dẫn tối đa")
+    with gr.Row():
+        with gr.Column():
+            ui["pick"] = gr.CheckboxGroup([], label="Ghim trích dẫn vào tài liệu học tập", elem_id="pick")
+            ui["pin"] = gr.Button("Ghim", elem_id="pin")
+            ui["pin_status"] = gr.Markdown()
+        with gr.Column():
+            ui["source_pick"] = gr.Dropdown([], label="Xem trong văn bản gốc", elem_id="source-pick")
+            ui["source"] = gr.HTML(source_html(None, None), elem_id="source")
 
     def respond(message, history, last_question, filter_docs, k):
-        history = list(history or [])
-        allowed = set(filter_docs) if filter_docs else None
-        assistant = service.assistant
-        answer = assistant.ask(message or "", k=int(k), documents=allowed, previous=last_question)
-        history += [{"role": "user", "content": literal(message or "")},
-                    {"role": "assistant", "content": answer_html(answer, assistant.data)}]
+        assistant = service.assistant  # one index for the whole answer, even if an update lands meanwhile
+        if assistant is None:
+            answer = Answer(message or "", True, [], message=EMPTY_LIBRARY)
+        else:
+            answer = assistant.ask(message or "", k=int(k), documents=set(filter_docs) if filter_docs else None,
+                                   previous=last_question)
+        data = assistant.data if assistant else None
+        history = list(history or []) + [{"role": "user", "content": literal(message or "")},
+                                         {"role": "assistant", "content": answer_html(answer, data)}]
         quotes = [asdict(q) for q in answer.quotes]
-        labels = [quote_label(n, q) for n, q in enumerate(answer.quotes, 1)]
-        first = answer.quotes[0] if answer.quotes else None
+        labels = _labels(quotes)
         return (history, "", answer.question if not answer.message else last_question, quotes,
                 gr.update(choices=labels, value=[]), gr.update(choices=labels, value=labels[0] if labels else None),
-                source_html(assistant.data, first))
+                source_html(data, answer.quotes[0] if answer.quotes else None))
 
     def show_source(label, quotes):
-        labels = [quote_label(n, quote_from(q)) for n, q in enumerate(quotes or [], 1)]
-        if label not in labels:
-            return source_html(service.assistant.data, None)
-        return source_html(service.assistant.data, quote_from(quotes[labels.index(label)]))
+        assistant = service.assistant
+        labels = _labels(quotes)
+        quote = _quote_from(quotes[labels.index(label)]) if label in labels else None
+        return source_html(assistant.data if assistant else None, quote)
 
-    def sheet_rows(sheet):
-        return [[n, q["text"], quote_from(q).citation()] for n, q in enumerate(sheet or [], 1)]
+    inputs = [ui["box"], ui["chat"], ui["last_question"], ui["filter_docs"], ui["k"]]
+    outputs = [ui["chat"], ui["box"], ui["last_question"], ui["last_quotes"], ui["pick"], ui["source_pick"],
+               ui["source"]]
+    for trigger in (ui["send"].click, ui["box"].submit):
+        trigger(respond, inputs, outputs, api_visibility="private").then(None, js=SHOW_NEW_ANSWER).then(
+            None, js=SCROLL_TO_HIT)
+    ui["source_pick"].change(show_source, [ui["source_pick"], ui["last_quotes"]], ui["source"],
+                             api_visibility="private").then(None, js=SCROLL_TO_HIT)
+    return ui
 
-    def pin(selected, quotes, sheet):
-        labels = [quote_label(n, quote_from(q)) for n, q in enumerate(quotes or [], 1)]
-        sheet = list(sheet or [])
-        for label in selected or []:
-            record = quotes[labels.index(label)]
-            if record not in sheet:
-                sheet.append(record)
-        return sheet, sheet_rows(sheet), f"Đã ghim {len(sheet)} trích dẫn."
 
-    def move(sheet, position, step):
-        sheet = list(sheet or [])
-        i = int(position or 0) - 1
-        if 0 <= i < len(sheet):
-            item = sheet.pop(i)
-            if step is not None:
-                sheet.insert(max(0, min(len(sheet), i + step)), item)
-        return sheet, sheet_rows(sheet)
+def _documents_tab(service: Service, filter_docs, gr) -> tuple[list, object]:
+    """The library: its table, uploads, removal (confirmed) and restoring.
 
-    def export(sheet):
-        quotes = [quote_from(q) for q in sheet or []]
-        if not quotes:
-            raise gr.Error("Chưa có trích dẫn nào được ghim.")
-        folder = Path(tempfile.mkdtemp(prefix="studysheet-"))
-        markdown = folder / "tai-lieu-hoc-tap.md"
-        markdown.write_text(to_markdown(quotes), encoding="utf-8")
-        docx_path = write_docx(quotes, folder / "tai-lieu-hoc-tap.docx")
-        return [str(docx_path), str(markdown)]
-
-    def upload(files, progress=gr.Progress()):
-        saved, problems = [], []
-        for file in files or []:
-            path = Path(file if isinstance(file, str) else file.name)
-            try:
-                target, kept = service.save_upload(path.name, path)
-                saved.append(target.name)
-                if kept:
-                    problems.append(f"{target.name}: bản cũ được giữ lại trong {kept.parent.name}/{kept.name}")
-            except UploadRejected as error:
-                problems.append(str(error))
-            except OSError as error:
-                reason = "ổ đĩa đã đầy" if error.errno == errno.ENOSPC else (error.strerror or str(error))
-                problems.append(f"{path.name}: không lưu được ({reason})")
-        status = _reindex(progress)
-        lines = [f"Đã lưu: {', '.join(saved)}" if saved else "Không có tệp nào được lưu."] + problems + [status]
-        return (*library(), "\n".join(lines))
+    Returns the components every page load refreshes and the function that refreshes them.
+    """
+    table = gr.Dataframe(documents_table(service), headers=["Tài liệu", "Số trang", "Số đoạn", "Lập chỉ mục lúc",
+                         "Trạng thái"], interactive=False, elem_id="doc-table")
+    empty_note = gr.Markdown(EMPTY_LIBRARY if service.assistant is None else "", elem_id="empty-library")
+    files = gr.File(label="Tải lên PDF, TXT, MD, DOCX", file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
+                    elem_id="upload")
+    status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
+    with gr.Row():
+        to_remove = gr.Dropdown(service.documents(), value=None, label="Gỡ tài liệu", elem_id="remove-pick")
+        confirmed = gr.Checkbox(False, label="Tôi chắc chắn muốn gỡ tài liệu đã chọn", elem_id="remove-confirm")
+        remove_button = gr.Button("Gỡ", elem_id="remove")
+    with gr.Row():
+        to_restore = gr.Dropdown(service.removed_documents(), value=None, label="Khôi phục tài liệu đã gỡ",
+                                 elem_id="restore-pick")
+        restore_button = gr.Button("Khôi phục", elem_id="restore")
 
     def library():
-        names = sorted(service.assistant.data.documents)
-        return (documents_table(service), gr.update(choices=names, value=None), gr.update(choices=names),
+        names = service.documents()
+        return (documents_table(service), EMPTY_LIBRARY if service.assistant is None else "",
+                gr.update(choices=names, value=None), gr.update(choices=names),
                 gr.update(choices=service.removed_documents(), value=None))
 
-    def _reindex(progress) -> str:
-        def report(done, total, stage):
-            progress((done, total), desc=stage)
+    def reindex(progress) -> str:
         try:
-            build = service.reindex(report)
-        except NothingToIndex as error:
-            return f"Lỗi lập chỉ mục: {error}"
-        return build_status(build)
+            return build_status(service.reindex(lambda done, total, stage: progress((done, total), desc=stage)))
+        except store.IndexUnavailable as error:  # e.g. a read-only index folder: the library is kept as it was
+            return f"Chưa lập chỉ mục lại: {error}"
 
-    def remove(name, confirmed, progress=gr.Progress()):
-        if not name or not confirmed:  # nothing changes, the choice stays
-            status = (f"Chưa gỡ {name}: hãy đánh dấu ô xác nhận rồi bấm Gỡ." if name
-                      else "Hãy chọn tài liệu cần gỡ.")
-            return (*(gr.update() for _ in range(4)), status, False)
+    def upload(uploaded, progress=gr.Progress()):
+        lines = service.save_uploads([Path(f if isinstance(f, str) else f.name) for f in uploaded or []])
+        lines.append(reindex(progress))  # before the library is listed
+        return (*library(), "\n".join(lines))
+
+    def remove(name, sure, progress=gr.Progress()):
+        if not name or not sure:  # nothing changes, the choice stays
+            message = f"Chưa gỡ {name}: hãy đánh dấu ô xác nhận rồi bấm Gỡ." if name else "Hãy chọn tài liệu cần gỡ."
+            return (*(gr.update() for _ in range(5)), message, False)
         try:
             moved = service.remove_document(name)
-            status = f"Đã chuyển {name} vào {moved.parent.name}/ (có thể khôi phục bên dưới). " + _reindex(progress)
+            message = f"Đã chuyển {name} vào {moved.parent.name}/ (có thể khôi phục bên dưới). " + reindex(progress)
         except (UploadRejected, OSError) as error:
-            status = str(error)
-        return (*library(), status, False)
+            message = str(error)
+        return (*library(), message, False)
 
     def restore(removed, progress=gr.Progress()):
         try:
             target, kept = service.restore_document(removed or "")
-            status = f"Đã khôi phục {target.name}." + (f" Bản đang có được giữ trong .removed/{kept.name}." if kept else "")
-            status += " " + _reindex(progress)
+            message = f"Đã khôi phục {target.name}." + (f" Bản đang có được giữ trong .removed/{kept.name}." if kept
+                                                         else "")
+            message += " " + reindex(progress)
         except (UploadRejected, OSError) as error:
-            status = str(error)
-        return (*library(), status)
+            message = str(error)
+        return (*library(), message)
+
+    refreshed = [table, empty_note, to_remove, filter_docs, to_restore]
+    files.upload(upload, files, refreshed + [status], api_visibility="private")
+    remove_button.click(remove, [to_remove, confirmed], refreshed + [status, confirmed], api_visibility="private")
+    restore_button.click(restore, to_restore, refreshed + [status], api_visibility="private")
+    return refreshed, library
+
+
+def _study_sheet_tab(chat: dict, sheet, gr):
+    """Pinned quotes, kept in the browser: reorder, drop, clear, export. Returns the sheet's table."""
+    table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet", wrap=True,
+                         column_widths=["6%", "64%", "30%"])
+    with gr.Row():
+        position = gr.Number(1, label="Vị trí", precision=0)
+        up, down, drop = gr.Button("Lên"), gr.Button("Xuống"), gr.Button("Bỏ")
+        clear = gr.Button("Xoá hết", elem_id="clear-sheet")
+    export_button = gr.Button("Xuất DOCX và Markdown", variant="primary", elem_id="export")
+    exported = gr.File(label="Tệp xuất", file_count="multiple", elem_id="exported")
+
+    def pin(selected, quotes, kept):
+        labels, kept = _labels(quotes), list(kept or [])
+        for label in selected or []:
+            record = quotes[labels.index(label)]
+            if record not in kept:
+                kept.append(record)
+        return kept, sheet_rows(kept), f"Đã ghim {len(kept)} trích dẫn."
+
+    def move(kept, place, step):
+        kept, i = list(kept or []), int(place or 0) - 1
+        if 0 <= i < len(kept):
+            item = kept.pop(i)
+            if step is not None:
+                kept.insert(max(0, min(len(kept), i + step)), item)
+        return kept, sheet_rows(kept)
+
+    def export(kept):
+        quotes = [_quote_from(q) for q in kept or []]
+        if not quotes:
+            raise gr.Error("Chưa có trích dẫn nào được ghim.", title="Lỗi")
+        folder = Path(tempfile.mkdtemp(prefix="studysheet-"))
+        markdown = folder / "tai-lieu-hoc-tap.md"
+        markdown.write_text(to_markdown(quotes), encoding="utf-8")
+        return [str(write_docx(quotes, folder / "tai-lieu-hoc-tap.docx")), str(markdown)]
+
+    chat["pin"].click(pin, [chat["pick"], chat["last_quotes"], sheet], [sheet, table, chat["pin_status"]],
+                      api_visibility="private")
+    for button, step in ((up, -1), (down, 1), (drop, None)):
+        button.click(lambda s, p, step=step: move(s, p, step), [sheet, position], [sheet, table],
+                     api_visibility="private")
+    clear.click(lambda: ([], []), None, [sheet, table], api_visibility="private")
+    export_button.click(export, sheet, exported, api_visibility="private")
+    return table
+
+
+def sheet_rows(sheet: list[dict] | None) -> list[list]:
+    """The study sheet's table: number, the quote as shown, its citation."""
+    return [[n, _quote_from(q).shown, _quote_from(q).citation()] for n, q in enumerate(sheet or [], 1)]
+
+
+def _evaluation_tab(service: Service, gr) -> None:
+    """Run a Q&A file against the library: figures, a per-tag chart, the misses and a JSON download."""
+    qa_file = gr.File(label="Tệp hỏi đáp (.jsonl hoặc .csv)", file_types=[".jsonl", ".csv", ".json"], elem_id="qa-file")
+    run_button = gr.Button("Chạy đánh giá", variant="primary", elem_id="run-eval")
+    metrics_table = gr.Dataframe([], headers=["Chỉ số", "Giá trị"], interactive=False, elem_id="metrics")
+    chart = gr.HTML(elem_id="tag-chart")
+    missed = gr.Markdown(elem_id="misses")
+    results_file = gr.File(label="Kết quả (JSON)")
 
     def run_eval(file, progress=gr.Progress()):
         if not file:
-            raise gr.Error("Hãy tải lên tệp hỏi đáp (.jsonl hoặc .csv).")
+            raise gr.Error("Hãy tải lên tệp hỏi đáp (.jsonl hoặc .csv).", title="Lỗi")
+        assistant = service.assistant
+        if assistant is None:
+            raise gr.Error(EMPTY_LIBRARY, title="Lỗi")
         path = Path(file if isinstance(file, str) else file.name)
         try:
             items = evaluation.load_qa(path)
         except evaluation.QAFileError as error:
-            raise gr.Error(str(error))
-        assistant = service.assistant
+            raise gr.Error(str(error), title="Lỗi")
         texts = {p: d.text for p, d in assistant.data.documents.items()}
-        results = evaluation.run(items, assistant.ask, texts,
-                                 progress=lambda d, t: progress((d, t), desc="câu hỏi"))
-        report = evaluation.Report(path.name, results, [])
-        summary = evaluation.metrics(results)
+        results = evaluation.run(items, assistant.ask, texts, progress=lambda d, t: progress((d, t), desc="câu hỏi"))
         tags = evaluation.by_tag(results)
-        missed = "\n".join(
-            f"- **{r.item.id}** {r.item.question}  \n  cần: {r.item.answer or '(không trả lời)'}  \n"
-            f"  trích: {(r.answer.quotes[0].text[:200] if r.answer.quotes else '(từ chối trả lời)')}"
-            for r in evaluation.misses(results)) or "Không có câu trả lời sai."
         out = Path(tempfile.mkdtemp(prefix="eval-")) / "ket-qua-danh-gia.json"
-        record = report.to_dict()
+        record = evaluation.Report(path.name, results, []).to_dict()
         record.pop("metrics_no_diacritics", None)
         record.pop("tags_no_diacritics", None)
         out.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        return (summary.rows(), evaluation.tag_chart_svg(tags, tags), missed, str(out))
+        return (evaluation.metrics(results).rows(vietnamese=True),
+                evaluation.tag_chart_svg(tags, tags, vietnamese=True), misses_markdown(results), str(out))
+
+    run_button.click(run_eval, qa_file, [metrics_table, chart, missed, results_file], api_visibility="private")
+
+
+def misses_markdown(results: list) -> str:
+    """The questions an evaluation missed, what they needed and what was quoted, shown literally."""
+    lines = [f"- **{literal(r.item.id)}** {literal(r.item.question)}  \n  cần: "
+             f"{literal(r.item.answer) if r.item.answer else '(không trả lời)'}  \n  trích: "
+             f"{literal(r.answer.quotes[0].text[:200]) if r.answer.quotes else '(từ chối trả lời)'}"
+             for r in evaluation.misses(results)]
+    return "\n".join(lines) or "Không có câu trả lời sai."
+
+
+def build_app(service: Service):
+    """The Gradio Blocks app over ``service``: one function per tab, the API beside them."""
+    import gradio as gr
 
     def api_ask(question: str, k: int = 3) -> dict:
         """Answer a question with verbatim quotes; returns the JSON answer (``message`` says why
         when the question could not be asked). A malformed ``k`` is refused with a message."""
         count = quote_count(k)
         if count is None:
-            raise gr.Error(f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {k!r}.")
+            raise gr.Error(f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {k!r}.", title="Lỗi")
         return service.ask(question, k=count).to_dict()
 
-    names = sorted(service.assistant.data.documents)
     with gr.Blocks(title="Trợ lý trích dẫn tài liệu") as app:
         gr.Markdown("## Trợ lý hỏi đáp trích dẫn\nMọi câu trả lời là nguyên văn trích từ tài liệu, kèm vị trí.")
-        last_question = gr.State(None)
-        last_quotes = gr.State([])
         # The study sheet lives in the browser, so a page reload keeps it (cleared only on purpose).
         sheet = gr.BrowserState([], storage_key="assistant-study-sheet")
         with gr.Tab("Hỏi đáp"):
-            chat = gr.Chatbot(label="Hỏi đáp", height=460, elem_id="chat", buttons=["copy"], latex_delimiters=[])
-            with gr.Row():
-                box = gr.Textbox(placeholder="Nhập câu hỏi, ví dụ: Những nhiệm vụ trọng tâm năm 2024 là gì?",
-                                 show_label=False, scale=5, elem_id="question")
-                send = gr.Button("Hỏi", variant="primary", scale=1, elem_id="ask")
-            gr.Examples(SUGGESTIONS, inputs=box, label="Câu hỏi gợi ý")
-            with gr.Accordion("Tùy chọn", open=False):
-                filter_docs = gr.CheckboxGroup(names, label="Chỉ tìm trong các tài liệu")
-                k = gr.Slider(1, 10, value=3, step=1, label="Số trích dẫn tối đa")
-            with gr.Row():
-                with gr.Column():
-                    pick = gr.CheckboxGroup([], label="Ghim trích dẫn vào tài liệu học tập", elem_id="pick")
-                    pin_button = gr.Button("Ghim", elem_id="pin")
-                    pin_status = gr.Markdown()
-                with gr.Column():
-                    source_pick = gr.Dropdown([], label="Xem trong văn bản gốc", elem_id="source-pick")
-                    source = gr.HTML(source_html(service.assistant.data, None), elem_id="source")
+            chat = _chat_tab(service, gr)
         with gr.Tab("Tài liệu"):
-            table = gr.Dataframe(documents_table(service), headers=["Tài liệu", "Số trang", "Số đoạn",
-                                 "Lập chỉ mục lúc", "Trạng thái"], interactive=False, elem_id="doc-table")
-            files = gr.File(label="Tải lên PDF, TXT, MD, DOCX", file_count="multiple",
-                            file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
-            upload_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
-            with gr.Row():
-                to_remove = gr.Dropdown(names, value=None, label="Gỡ tài liệu", elem_id="remove-pick")
-                confirm_remove = gr.Checkbox(False, label="Tôi chắc chắn muốn gỡ tài liệu đã chọn",
-                                             elem_id="remove-confirm")
-                remove_button = gr.Button("Gỡ", elem_id="remove")
-            with gr.Row():
-                to_restore = gr.Dropdown(service.removed_documents(), value=None, label="Khôi phục tài liệu đã gỡ",
-                                         elem_id="restore-pick")
-                restore_button = gr.Button("Khôi phục", elem_id="restore")
+            refreshed, library = _documents_tab(service, chat["filter_docs"], gr)
         with gr.Tab("Tài liệu học tập"):
-            sheet_table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet",
-                                       wrap=True, column_widths=["6%", "64%", "30%"])
-            with gr.Row():
-                position = gr.Number(1, label="Vị trí", precision=0)
-                up = gr.Button("Lên")
-                down = gr.Button("Xuống")
-                drop = gr.Button("Bỏ")
-                clear = gr.Button("Xoá hết", elem_id="clear-sheet")
-            export_button = gr.Button("Xuất DOCX và Markdown", variant="primary", elem_id="export")
-            exported = gr.File(label="Tệp xuất", file_count="multiple", elem_id="exported")
+            sheet_table = _study_sheet_tab(chat, sheet, gr)
         with gr.Tab("Đánh giá"):
-            qa_file = gr.File(label="Tệp hỏi đáp (.jsonl hoặc .csv)", file_types=[".jsonl", ".csv", ".json"],
-                              elem_id="qa-file")
-            run_button = gr.Button("Chạy đánh giá", variant="primary", elem_id="run-eval")
-            metrics_table = gr.Dataframe([], headers=["Chỉ số", "Giá trị"], interactive=False, elem_id="metrics")
-            chart = gr.HTML()
-            missed = gr.Markdown(elem_id="misses")
-            results_file = gr.File(label="Kết quả (JSON)")
-
-        outputs = [chat, box, last_question, last_quotes, pick, source_pick, source]
-        library_outputs = [table, to_remove, filter_docs, to_restore]
-        inputs = [box, chat, last_question, filter_docs, k]
-        send.click(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
-        box.submit(respond, inputs, outputs, api_visibility="private").then(None, js=SCROLL_TO_HIT)
-        source_pick.change(show_source, [source_pick, last_quotes], source, api_visibility="private").then(
-            None, js=SCROLL_TO_HIT)
-        pin_button.click(pin, [pick, last_quotes, sheet], [sheet, sheet_table, pin_status], api_visibility="private")
-        up.click(lambda s, p: move(s, p, -1), [sheet, position], [sheet, sheet_table], api_visibility="private")
-        down.click(lambda s, p: move(s, p, 1), [sheet, position], [sheet, sheet_table], api_visibility="private")
-        drop.click(lambda s, p: move(s, p, None), [sheet, position], [sheet, sheet_table], api_visibility="private")
-        clear.click(lambda: ([], []), None, [sheet, sheet_table], api_visibility="private")
-        export_button.click(export, sheet, exported, api_visibility="private")
+            _evaluation_tab(service, gr)
         # Every page load shows the library as it is now and the study sheet this browser kept.
-        app.load(library, None, library_outputs, api_visibility="private")
+        app.load(library, None, refreshed, api_visibility="private")
         app.load(sheet_rows, sheet, sheet_table, api_visibility="private")
-        files.upload(upload, files, library_outputs + [upload_status], api_visibility="private")
-        remove_button.click(remove, [to_remove, confirm_remove], library_outputs + [upload_status, confirm_remove],
-                            api_visibility="private")
-        restore_button.click(restore, to_restore, library_outputs + [upload_status], api_visibility="private")
-        run_button.click(run_eval, qa_file, [metrics_table, chart, missed, results_file], api_visibility="private")
         gr.api(api_ask, api_name="ask")
     return app
 
@@ -616,12 +759,16 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
     from starlette.middleware import Middleware
 
     service = Service(docs_dir, index_dir)
-    print(service.assistant.last_build.summary(), flush=True)
+    if service.assistant is None:
+        skipped = "".join(f"\nBỏ qua {path}: {reason}" for path, reason in service.skipped.items())
+        print(f"{EMPTY_LIBRARY} ({docs_dir}){skipped}", flush=True)
+    else:
+        print(service.assistant.last_build.summary(), flush=True)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
     credentials = parse_auth(auth)
     app.launch(server_name=host, server_port=port, auth=LoginGuard(*credentials) if credentials else None,
                prevent_thread_lock=not block,
-               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"],
+               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"], i18n=gradio_i18n(),
                app_kwargs={"middleware": [Middleware(DownloadOnlyFiles)]})
     return app

@@ -42,6 +42,9 @@ class Settings:
     #: a quote shorter than this grows by its better-scoring neighbouring sentence,
     #: so a short sentence comes with the context that usually holds the answer
     quote_min_chars: int = 225
+    #: a quote that starts or ends inside a long sentence (indexed as clauses) grows to the whole
+    #: sentence when it stays within this many characters; past it, "…" shows the cut
+    whole_sentence_chars: int = 700
     #: how much the judge's probability that a sentence answers moves it up among the best few
     #: (fitted on the dev set and UIT train: 0 / 0.05 / 0.1 / 0.2 gave dev Answer@1 0.889 / 0.889 / 0.917 / 0.861)
     judge_order_weight: float = 0.1

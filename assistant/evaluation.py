@@ -8,6 +8,7 @@ abstention. Every quote is also checked to be verbatim.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import statistics
 import time
@@ -43,7 +44,12 @@ def _item(record: dict, where: str) -> QAItem:
         answerable = record.get("answerable", True)
         if isinstance(answerable, str):
             answerable = answerable.strip().lower() in ("true", "1", "yes")
-        answer = record.get("answer") or None
+        answer = record.get("answer")
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+            answer = str(answer)  # "answer": 2024 means the text "2024"
+        elif answer is not None and not isinstance(answer, str):
+            raise QAFileError(f"{where}: 'answer' phải là văn bản hoặc số, không phải {type(answer).__name__}")
+        answer = answer or None
         evidence = record.get("evidence") or []
         tags = record.get("tags") or []
         if isinstance(evidence, str):
@@ -51,11 +57,11 @@ def _item(record: dict, where: str) -> QAItem:
         if isinstance(tags, str):
             tags = [t for t in tags.replace(";", ",").split(",") if t.strip()]
     except (KeyError, AttributeError, TypeError) as error:
-        raise QAFileError(f"{where}: missing or malformed field ({error})") from error
+        raise QAFileError(f"{where}: thiếu hoặc sai trường ({error})") from error
     if not isinstance(question, str) or not question.strip():
-        raise QAFileError(f"{where}: 'question' must be a non-empty string")
+        raise QAFileError(f"{where}: 'question' phải là văn bản không rỗng")
     if answerable and not answer:
-        raise QAFileError(f"{where}: an answerable question needs an 'answer'")
+        raise QAFileError(f"{where}: câu hỏi trả lời được cần có 'answer'")
     return QAItem(
         id=str(record.get("id") or where), question=question, answerable=bool(answerable), answer=answer,
         evidence=tuple(str(e) for e in evidence), evidence_mode=record.get("evidence_mode") or "all",
@@ -63,15 +69,29 @@ def _item(record: dict, where: str) -> QAItem:
     )
 
 
+def _not_object(where: str):
+    raise QAFileError(f"{where}: mỗi câu hỏi phải là một đối tượng JSON")
+
+
 def load_qa(path: Path) -> list[QAItem]:
-    """Read a JSONL (one object a line) or CSV (same columns) Q&A file."""
+    """Read a JSONL (one object a line), JSON array or CSV (same columns) Q&A file.
+
+    Problems are ``QAFileError`` naming the file and the line, in Vietnamese (the app shows them).
+    """
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise QAFileError(f"{path}: cannot read ({error})") from error
+        raise QAFileError(f"{path}: không đọc được ({error})") from error
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(raw.splitlines()))
         items = [_item(row, f"{path}:{n + 2}") for n, row in enumerate(rows)]
+    elif raw.lstrip().startswith("["):  # a JSON array of the same objects
+        try:
+            records = json.loads(raw)
+        except ValueError as error:
+            raise QAFileError(f"{path}: không phải JSON ({error})") from error
+        items = [_item(r, f"{path}[{n}]") if isinstance(r, dict) else _not_object(f"{path}[{n}]")
+                 for n, r in enumerate(records)]
     else:
         items = []
         for n, line in enumerate(raw.splitlines(), 1):
@@ -80,12 +100,10 @@ def load_qa(path: Path) -> list[QAItem]:
             try:
                 record = json.loads(line)
             except ValueError as error:
-                raise QAFileError(f"{path}:{n}: not JSON ({error})") from error
-            if not isinstance(record, dict):
-                raise QAFileError(f"{path}:{n}: each line must be a JSON object")
-            items.append(_item(record, f"{path}:{n}"))
+                raise QAFileError(f"{path}:{n}: không phải JSON ({error})") from error
+            items.append(_item(record, f"{path}:{n}") if isinstance(record, dict) else _not_object(f"{path}:{n}"))
     if not items:
-        raise QAFileError(f"{path}: no questions")
+        raise QAFileError(f"{path}: không có câu hỏi nào")
     return items
 
 
@@ -181,19 +199,42 @@ class Metrics:
     latency_p95_ms: float = 0.0
     extra: dict = field(default_factory=dict)
 
-    def rows(self) -> list[tuple[str, str]]:
-        return [
-            ("questions (answerable)", f"{self.questions} ({self.answerable})"),
-            ("Answer@1", f"{self.answer_at_1:.3f}"),
-            ("Answer@3", f"{self.answer_at_3:.3f}"),
-            ("evidence recall@3", f"{self.evidence_recall_at_3:.3f}"),
-            ("MRR", f"{self.mrr:.3f}"),
-            ("abstention accuracy", f"{self.abstention_accuracy:.3f}"),
-            ("false abstentions", str(self.false_abstentions)),
-            ("verbatim quotes", f"{self.verbatim:.1%}"),
-            ("mean first-quote length", f"{self.mean_first_quote_chars:.0f} chars"),
-            ("latency p50 / p95", f"{self.latency_p50_ms:.1f} / {self.latency_p95_ms:.1f} ms"),
+    def rows(self, vietnamese: bool = False) -> list[tuple[str, str]]:
+        """(name, value) per figure: English names for reports and tools, Vietnamese for the app."""
+        values = [
+            f"{self.questions} ({self.answerable})", f"{self.answer_at_1:.3f}", f"{self.answer_at_3:.3f}",
+            f"{self.evidence_recall_at_3:.3f}", f"{self.mrr:.3f}", f"{self.abstention_accuracy:.3f}",
+            str(self.false_abstentions), f"{self.verbatim:.1%}",
+            f"{self.mean_first_quote_chars:.0f} " + ("ký tự" if vietnamese else "chars"),
+            f"{self.latency_p50_ms:.1f} / {self.latency_p95_ms:.1f} ms",
         ]
+        names = [vi if vietnamese else en for en, vi in METRIC_NAMES]
+        if vietnamese:  # Vietnamese writes a decimal comma
+            values = [v.replace(".", ",") for v in values]
+        return list(zip(names, values))
+
+
+#: (English, Vietnamese) names of the figures, in ``Metrics.rows`` order
+METRIC_NAMES = [
+    ("questions (answerable)", "Số câu hỏi (trả lời được)"),
+    ("Answer@1", "Đúng ở trích dẫn 1"),
+    ("Answer@3", "Đúng trong 3 trích dẫn đầu"),
+    ("evidence recall@3", "Độ phủ bằng chứng (3 trích dẫn)"),
+    ("MRR", "Thứ hạng nghịch đảo trung bình (MRR)"),
+    ("abstention accuracy", "Từ chối đúng (câu không trả lời được)"),
+    ("false abstentions", "Từ chối sai (câu trả lời được)"),
+    ("verbatim quotes", "Trích dẫn nguyên văn"),
+    ("mean first-quote length", "Độ dài trung bình trích dẫn đầu"),
+    ("latency p50 / p95", "Thời gian trả lời p50 / p95"),
+]
+#: Vietnamese names of the dev set's tags, for the app's chart (other tags are shown as written)
+TAG_NAMES = {
+    "abbreviation": "viết tắt", "cross-lingual": "hỏi bằng tiếng nước ngoài", "dash-variant": "biến thể dấu gạch",
+    "date": "ngày tháng", "document-ref": "số hiệu văn bản", "entity": "tên người, cơ quan", "keyword": "từ khoá",
+    "list": "danh sách", "multi-paragraph": "nhiều đoạn", "near-miss": "gần đúng nhưng không có",
+    "no-diacritics": "không dấu", "number": "con số", "off-topic": "ngoài chủ đề", "paraphrase": "diễn đạt khác",
+    "tone-mark-variant": "vị trí dấu thanh", "unanswerable": "không trả lời được", "(none)": "(không gắn nhãn)",
+}
 
 
 def metrics(results: list[Result]) -> Metrics:
@@ -341,19 +382,22 @@ class Report:
         write_text_atomic(path, "\n".join(lines) + "\n")
 
 
-def tag_chart_svg(tags: dict, folded_tags: dict) -> str:
+def tag_chart_svg(tags: dict, folded_tags: dict, vietnamese: bool = False) -> str:
     """A horizontal bar chart of the share correct per tag, as written and without diacritics."""
-    row, width, left = 22, 300, 170
+    row, width, left = 22, 300, 200
     height = row * len(tags) + 40
+    legend = ("tỉ lệ đúng (đậm: câu hỏi có dấu; nhạt: không dấu)" if vietnamese
+              else "correct (dark: as written; light: no diacritics)")
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}" '
-             'font-family="sans-serif" font-size="12">',
-             '<text x="4" y="14">correct (dark: as written; light: no diacritics)</text>']
+             'font-family="sans-serif" font-size="12">', f'<text x="4" y="14">{legend}</text>']
     for n, (tag, values) in enumerate(tags.items()):
         y = 26 + n * row
-        parts.append(f'<text x="4" y="{y + 12}">{tag} ({values["questions"]})</text>')
+        name = html.escape(TAG_NAMES.get(tag, tag) if vietnamese else tag)
+        share = f"{values['correct']:.2f}".replace(".", ",") if vietnamese else f"{values['correct']:.2f}"
+        parts.append(f'<text x="4" y="{y + 12}">{name} ({values["questions"]})</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{values["correct"] * width:.0f}" height="8" fill="#1f4e79"/>')
         parts.append(f'<rect x="{left}" y="{y + 9}" width="{folded_tags[tag]["correct"] * width:.0f}" '
                      'height="6" fill="#8fb3d9"/>')
-        parts.append(f'<text x="{left + width + 6}" y="{y + 12}">{values["correct"]:.2f}</text>')
+        parts.append(f'<text x="{left + width + 6}" y="{y + 12}">{share}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

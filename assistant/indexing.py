@@ -7,6 +7,7 @@ no embedding at all and an edited document costs only its edited sentences.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import time
@@ -21,8 +22,8 @@ from . import store
 from .chunking import Chunk, chunk_document
 from .embedding import Embedder
 from .lexical import LexicalIndex
-from .loaders import Document, DocumentError, load_directory
-from .vietnamese import matching_terms
+from .loaders import LOADER_VERSION, Document, DocumentError, load_directory
+from .vietnamese import MATCHING_VERSION, matching_terms
 
 #: progress(done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -30,7 +31,11 @@ EMBED_BATCH = 32
 
 
 class NothingToIndex(Exception):
-    """No document could be loaded: the previous index, if any, is kept."""
+    """No document could be loaded: the previous index, if any, is kept; ``failures`` says why per file."""
+
+    def __init__(self, message: str, failures: list[DocumentError] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
 
 
 @dataclass
@@ -68,12 +73,20 @@ def lexical_index(chunks: list[Chunk]) -> LexicalIndex:
 
 @contextlib.contextmanager
 def build_lock(index_dir: Path):
-    """One build at a time per index folder (readers never wait)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
+    """One build at a time per index folder (readers never wait). Yields None, or the
+    ``OSError`` that says the folder cannot be written (read-only): nothing may be built then."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "w")
+    except OSError as error:
+        if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        yield error
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield None
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -125,6 +138,8 @@ def build_from_documents(
     manifest = {
         "format_version": store.FORMAT_VERSION,
         "embedder": {"name": embedder.name, "dim": embedder.dim},
+        "loader_version": LOADER_VERSION,
+        "matching_version": MATCHING_VERSION,
         "documents": {
             d.path: {
                 "sha256": d.sha256,
@@ -145,11 +160,19 @@ def build_from_documents(
     return data, embedded, len(texts) - embedded
 
 
+def extracted(previous: store.IndexData | None) -> dict[str, Document]:
+    """The previous index's documents by file hash, when the loaders would extract them the same way today."""
+    if previous is None or previous.manifest.get("loader_version") != LOADER_VERSION:
+        return {}
+    return {d.sha256: d for d in previous.documents.values()}
+
+
 def is_current(manifest: dict | None, documents: list[Document], embedder_name: str) -> bool:
     """True when the manifest describes exactly these documents, embedded by this embedder."""
     if manifest is None or manifest.get("embedder", {}).get("name") != embedder_name:
         return False
-    if manifest.get("format_version") != store.FORMAT_VERSION:
+    if (manifest.get("format_version"), manifest.get("loader_version"), manifest.get("matching_version")) != (
+            store.FORMAT_VERSION, LOADER_VERSION, MATCHING_VERSION):
         return False
     return {p: d["sha256"] for p, d in manifest["documents"].items()} == {d.path: d.sha256 for d in documents}
 
@@ -163,16 +186,21 @@ def build_index(
     Raises ``NothingToIndex`` (keeping any previous index) when no document loads.
     """
     began = time.perf_counter()
-    with build_lock(index_dir):
-        documents, failures = load_directory(docs_dir)
+    with build_lock(index_dir) as read_only:
+        previous = _previous(index_dir, embedder)
+        documents, failures = load_directory(docs_dir, known=extracted(previous))
         report = BuildReport(failures=failures + list(extra_failures or []))
         if not documents:
             reasons = "; ".join(str(f) for f in failures) or f"no .txt, .md, .pdf or .docx files in {docs_dir}"
-            raise NothingToIndex(f"nothing could be indexed from {docs_dir}: {reasons}")
-        previous = _previous(index_dir, embedder)
+            raise NothingToIndex(f"nothing could be indexed from {docs_dir}: {reasons}", report.failures)
         if previous is not None and is_current(previous.manifest, documents, embedder.name):
             data = previous
             report.units_reused = len(previous.chunks.unit_chunk)
+        elif read_only:
+            why = "hệ thống tệp chỉ đọc" if read_only.errno == errno.EROFS else "không có quyền ghi"
+            state = "chỉ mục trong đó là của các tài liệu khác" if previous else "trong đó chưa có chỉ mục"
+            raise store.IndexUnavailable(f"{index_dir}: không ghi được ({why}) và {state}; hãy cho phép ghi "
+                                         f"vào thư mục này, hoặc dùng --index với một thư mục ghi được")
         else:
             data, report.units_embedded, report.units_reused = build_from_documents(
                 documents, embedder, previous, progress)

@@ -156,6 +156,9 @@ class Assistant:
         text, problem = clean_question(question)
         if problem:
             return Answer(text, True, [], message=problem)
+        if documents is not None and not set(documents) & set(self.data.documents):
+            return Answer(text, True, [], message="Không có tài liệu nào trong số đã chọn để tìm; hãy chọn lại "
+                                                  "(hoặc bỏ chọn để tìm trong mọi tài liệu).")
         k = max(1, min(int(k), 20))
         # Officials write "KL 14 của BCT": searched as "Kết luận 14 của Bộ Chính trị" (never shown as an answer).
         text = expand_abbreviations(text)

@@ -18,6 +18,7 @@ reader that opened the old one keeps a complete set of files.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -227,10 +228,13 @@ def save(data: IndexData, index_dir: Path) -> Path:
 
     index_dir.mkdir(parents=True, exist_ok=True)
     staging = index_dir / f".staging-{uuid.uuid4().hex}"
+    # Held while the generation is written: a staging folder whose lock is free was left by a killed build.
+    writing = open(_writing_lock(staging), "w")
+    fcntl.flock(writing, fcntl.LOCK_EX)
     staging.mkdir()
     try:
         (staging / "documents.json").write_text(json.dumps(
-            {p: {"text": d.text, "sha256": d.sha256, "page_starts": list(d.page_starts)}
+            {p: {"text": d.text, "sha256": d.sha256, "page_starts": list(d.page_starts), "title": d.title}
              for p, d in data.documents.items()}, ensure_ascii=False), encoding="utf-8")
         data.chunks.save(staging)
         faiss.write_index(data.dense, str(staging / "dense.faiss"))
@@ -246,6 +250,9 @@ def save(data: IndexData, index_dir: Path) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        _writing_lock(staging).unlink(missing_ok=True)
+        writing.close()
     previous = current_generation(index_dir)
     write_text_atomic(index_dir / "CURRENT", generation.name + "\n")
     _remove_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
@@ -253,12 +260,30 @@ def save(data: IndexData, index_dir: Path) -> Path:
     return generation
 
 
+def _writing_lock(staging: Path) -> Path:
+    return staging.with_name(staging.name + ".lock")
+
+
+def _being_written(staging: Path) -> bool:
+    """A build is writing ``staging`` now: it holds the folder's lock (a killed build holds nothing)."""
+    try:
+        with open(_writing_lock(staging), "r") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return True
+    return False
+
+
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
     # The previous generation stays one more round: a server may be reading it.
     for path in index_dir.iterdir():
         if path.is_dir() and path.name.startswith(("gen-", ".staging-")) and path.name not in keep:
-            if path.name.startswith(".staging-") and time.time() - path.stat().st_mtime < 3600:
-                continue  # another build may still be writing it
+            if path.name.startswith(".staging-"):
+                if _being_written(path):
+                    continue
+                _writing_lock(path).unlink(missing_ok=True)
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -304,7 +329,7 @@ def load(index_dir: Path, verify: bool = True) -> IndexData:
     try:
         raw_documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {
-            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"])) for p, d in raw_documents.items()
+            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"]), d.get("title")) for p, d in raw_documents.items()
         }
         chunks = ChunkTable.load(generation, documents)
         dense = faiss.read_index(str(generation / "dense.faiss"))

@@ -30,7 +30,7 @@ def to_markdown(quotes: list[Quote], title: str = TITLE) -> str:
     """Each quote as a block quote followed by its citation, both shown literally."""
     lines = [f"# {title}", ""]
     for number, quote in enumerate(quotes, 1):
-        body = "\n".join(f"> {markdown_literal(line)}" if line.strip() else ">" for line in quote.text.splitlines())
+        body = "\n".join(f"> {markdown_literal(line)}" if line.strip() else ">" for line in quote.shown.splitlines())
         lines += [f"## {number}.", "", body, "", f"*Theo {markdown_literal(quote.citation())}*", ""]
     return "\n".join(lines)
 
@@ -44,7 +44,7 @@ def write_docx(quotes: list[Quote], path: Path, title: str = TITLE) -> Path:
     document.add_heading(title, level=1)
     for number, quote in enumerate(quotes, 1):
         document.add_heading(f"{number}.", level=2)
-        paragraph = document.add_paragraph(_CONTROL.sub(" ", quote.text), style="Quote")
+        paragraph = document.add_paragraph(_CONTROL.sub(" ", quote.shown), style="Quote")
         paragraph.paragraph_format.space_after = Pt(4)
         citation = document.add_paragraph()
         citation.add_run(_CONTROL.sub(" ", f"Theo {quote.citation()}")).italic = True

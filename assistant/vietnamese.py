@@ -54,8 +54,8 @@ _ALIASES = [
     (re.compile(r"\bh[aà]\s+n[oộ]i\b", re.I), "hanoi"),
 ]
 
-#: Abbreviations of Vietnamese administrative writing, as officials type them in questions
-#: ("KL 14 của BCT" is "Kết luận 14 của Bộ Chính trị"). Matched only written in capitals.
+#: Abbreviations of Vietnamese administrative writing, as officials type them in questions and
+#: documents ("KL 14 của BCT" is "Kết luận 14 của Bộ Chính trị"). Matched only written in capitals.
 ABBREVIATIONS = {
     "KL": "Kết luận", "NQ": "Nghị quyết", "QĐ": "Quyết định", "NĐ": "Nghị định", "CT": "Chỉ thị",
     "TT": "Thông tư", "BCT": "Bộ Chính trị", "BBT": "Ban Bí thư", "TW": "Trung ương", "TƯ": "Trung ương",
@@ -193,15 +193,24 @@ def _roman_value(word: str) -> int | None:
     return total
 
 
-def prepare(text: str) -> str:
-    """Normalise a text for matching: NFC, visible characters, dashes, aliases.
+#: bumped when ``prepare`` matches differently: an index's lexical side is rebuilt (its vectors are kept)
+MATCHING_VERSION = 2
 
-    Aliases change lengths, so the result is for keys only, never for offsets.
+
+def prepare(text: str) -> str:
+    """Normalise a text for matching: NFC, visible characters, dashes, aliases, abbreviations written out.
+
+    Aliases and abbreviations change lengths, so the result is for keys only, never for
+    offsets. Questions and documents both pass through it, so "BCT" in either matches
+    "Bộ Chính trị" in the other.
+
+    >>> prepare("Kết luận của BCT về TP. Hồ Chí Minh")
+    'Kết luận của Bộ Chính trị về tphcm'
     """
     text = _DASHES.sub("-", _INVISIBLE.sub("", nfc(text)))
     for pattern, replacement in _ALIASES:
         text = pattern.sub(replacement, text)
-    return text
+    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], text)
 
 
 @functools.lru_cache(maxsize=65536)

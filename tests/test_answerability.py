@@ -115,3 +115,16 @@ def test_an_official_s_abbreviated_question_is_answered_like_the_written_out_one
     full = report_assistant.ask("Kết luận 14 của Bộ Chính trị là gì?")
     assert not short.abstained and (short.quotes[0].start, short.quotes[0].end) == (full.quotes[0].start, full.quotes[0].end)
     assert "Kết luận 14 của Bộ Chính trị" in short.quotes[0].text
+
+
+def test_a_document_written_with_abbreviations_answers_the_written_out_question(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "thong-bao.txt").write_text(
+        "Thực hiện KL 21 của BCH TW, BTV TU yêu cầu các cấp ủy rà soát, sàng lọc ĐV trong quý II.\n"
+        "Hội nghị tổng kết công tác thi đua được tổ chức vào cuối năm.\n", encoding="utf-8")
+    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    answer = bot.ask("Ban Thường vụ Thành ủy yêu cầu gì khi thực hiện Kết luận 21 của Ban Chấp hành Trung ương?")
+    assert not answer.abstained and answer.quotes[0].text.startswith("Thực hiện KL 21 của BCH TW")

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import NOT_FOUND
 from assistant.evaluation import metrics, run
+from conftest import REPORT
 
 TASKS_QUESTION = "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?"
 
@@ -115,14 +116,21 @@ def test_quotes_are_sentences_not_whole_pages(report_assistant):
     assert "Quy định 114" in answer.quotes[0].text and len(answer.quotes[0].text) < 600
 
 
+def test_a_document_filter_naming_no_indexed_document_says_so(report_assistant):
+    answer = report_assistant.ask(TASKS_QUESTION, documents={"other.txt"})
+    assert answer.abstained and "Không có tài liệu nào trong số đã chọn" in answer.message
+
+
 def test_the_document_filter_limits_the_search(report_assistant):
-    assert report_assistant.ask(TASKS_QUESTION, documents={"other.txt"}).abstained
+    answer = report_assistant.ask(TASKS_QUESTION, documents={"other.txt", REPORT})
+    assert answer.quotes and {q.document for q in answer.quotes} == {REPORT}
 
 
 def test_answer_json_has_the_documented_shape(report_assistant):
     record = report_assistant.ask(TASKS_QUESTION).to_dict()
     assert set(record) == {"question", "abstained", "quotes", "nearest", "message", "reading"}
-    assert set(record["quotes"][0]) == {"text", "document", "start", "end", "section", "page", "score"}
+    assert set(record["quotes"][0]) == {"text", "document", "start", "end", "section", "page", "score", "title",
+                                        "continues_before", "continues_after"}
 
 
 def test_dev_set_metrics_are_computed_and_every_quote_is_verbatim(report_assistant, dev_items):
@@ -267,3 +275,41 @@ def test_words_that_point_to_the_sentence_before_are_told_from_titles_before_nam
     assert not refers_back("Theo đồng chí Huỳnh Cách Mạng, yêu cầu đặt ra là…")
     assert not refers_back("Chúng ta cần chủ động.")
     assert not refers_back("Học phí được đóng vào đầu mỗi học kỳ.")
+
+
+def _clause(topic: str) -> str:
+    return (f"tiếp tục {topic} một cách bài bản, thường xuyên, gắn với việc kiểm tra, giám sát và đánh giá kết quả "
+            f"thực hiện ở từng cơ quan, đơn vị, địa phương, bảo đảm đúng tiến độ, đúng yêu cầu đề ra và phù hợp "
+            f"với điều kiện thực tế của thành phố trong giai đoạn mới")
+
+
+def test_a_quote_cut_inside_a_long_sentence_shows_it_continues_and_cites_the_title(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    topics = ["rà soát hồ sơ đảng viên", "bồi dưỡng lý luận chính trị", "số hoá kho lưu trữ tài liệu",
+              "củng cố tổ chức cơ sở đảng"]
+    sentence = "Thời gian tới, ngành cần " + "; ".join(_clause(t) for t in topics) + "."
+    (docs / "ke-hoach.txt").write_text(f"Kế hoạch công tác năm 2025\n{sentence}\n", encoding="utf-8")
+    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    answer = bot.ask("Việc số hoá kho lưu trữ tài liệu được thực hiện như thế nào?", k=1)
+    quote = answer.quotes[0]
+    assert "số hoá kho lưu trữ" in quote.text and len(sentence) > bot.settings.whole_sentence_chars
+    assert quote.continues_before and quote.shown.startswith("…" + quote.text)
+    assert quote.citation().startswith("Kế hoạch công tác năm 2025") and quote.citation().endswith("(trích một phần câu)")
+    assert f"> {quote.shown}" in answer.render()
+
+
+def test_a_clause_of_a_sentence_that_fits_is_quoted_as_the_whole_sentence(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sentence = "Thời gian tới, ngành cần " + "; ".join(_clause(t) for t in ["rà soát hồ sơ đảng viên",
+                                                                          "số hoá kho lưu trữ tài liệu"]) + "."
+    (docs / "ke-hoach.txt").write_text(f"{sentence}\nNgành cũng tổ chức hội nghị sơ kết.\n", encoding="utf-8")
+    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    quote = bot.ask("Việc số hoá kho lưu trữ tài liệu được thực hiện như thế nào?").quotes[0]
+    assert quote.text.startswith("Thời gian tới") and quote.text.endswith("giai đoạn mới.")
+    assert not quote.continues_before and not quote.continues_after and "một phần" not in quote.citation()

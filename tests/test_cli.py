@@ -68,10 +68,10 @@ def test_index_exits_non_zero_only_when_nothing_could_be_indexed(tmp_path):
     (tmp_path / "documents").mkdir()
     (tmp_path / "documents" / "empty.txt").write_bytes(b"")
     result = assistant("index", cwd=tmp_path)
-    assert result.returncode == 1 and "empty.txt: file is empty" in result.stderr
+    assert result.returncode == 1 and "empty.txt: tệp rỗng" in result.stderr
     (tmp_path / "documents" / "ok.md").write_text("Một đoạn văn bản hợp lệ về tuyên giáo.", encoding="utf-8")
     result = assistant("index", cwd=tmp_path)
-    assert result.returncode == 0 and "skipped empty.txt: file is empty" in result.stderr
+    assert result.returncode == 0 and "skipped empty.txt: tệp rỗng" in result.stderr
 
 
 def test_a_pdf_of_the_report_answers_with_quotes_verbatim_from_its_loaded_text(tmp_path):

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_text_files_decode_to_the_same_text(tmp_path, data):
     ("fake.pdf", b"this is not a pdf at all", "PDF"),
     ("tcvn3.txt", "Céng hßa X· héi chñ nghÜa ViÖt Nam. §éc lËp - Tù do - H¹nh phóc.".encode("cp1252"), "TCVN3"),
     ("vni.txt", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp - Töï do - Haïnh phuùc.".encode("cp1252"), "VNI"),
-    ("notes.xls", b"whatever", "unsupported"),
+    ("notes.xls", b"whatever", "không hỗ trợ"),
 ])
 def test_bad_files_get_a_reason_naming_the_file(tmp_path, name, data, reason):
     with pytest.raises(DocumentError) as caught:
@@ -63,7 +64,7 @@ def test_a_directory_load_keeps_the_good_files_and_reports_the_bad(tmp_path):
 
 
 def test_files_over_the_size_limit_are_refused(tmp_path):
-    with pytest.raises(DocumentError, match="over the 100-byte limit"):
+    with pytest.raises(DocumentError, match="vượt giới hạn 100 byte"):
         load_document(write(tmp_path, "big.txt", b"a" * 200), tmp_path, max_bytes=100)
 
 
@@ -102,7 +103,7 @@ def test_a_damaged_docx_is_named_and_the_other_files_are_loaded(tmp_path):
     _docx_with_body(tmp_path, "hong.docx", b"<?xml version='1.0'?><w:document xmlns:w='x'><w:body><w:p>")
     documents, failures = load_directory(tmp_path)
     assert [d.path for d in documents] == ["good.md"]
-    assert [f.path for f in failures] == ["hong.docx"] and "damaged DOCX" in str(failures[0])
+    assert [f.path for f in failures] == ["hong.docx"] and "DOCX bị hỏng" in str(failures[0])
 
 
 def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_it_is_parsed(tmp_path):
@@ -110,5 +111,44 @@ def test_a_docx_of_a_million_empty_paragraphs_is_refused_before_it_is_parsed(tmp
     body = (b"<?xml version='1.0'?><w:document xmlns:w='" + namespace + b"'><w:body>"
             + b"<w:p></w:p>" * 1_000_000 + b"</w:body></w:document>")
     path = _docx_with_body(tmp_path, "trieu-doan.docx", body)
-    with pytest.raises(DocumentError, match="1,000,000 paragraphs, over the 100,000 limit"):
+    with pytest.raises(DocumentError, match="1,000,000 đoạn, vượt giới hạn 100,000 đoạn"):
         load_document(path, tmp_path)
+
+
+def test_a_document_s_title_comes_from_its_metadata_heading_or_first_line(tmp_path):
+    import docx
+    from pypdf import PdfReader, PdfWriter
+
+    write(tmp_path, "ghi-chu.md", "# Quy chế đào tạo\n\nĐiều 1. Phạm vi.".encode())
+    write(tmp_path, "bao-cao.txt", "Báo cáo tổng kết năm 2023\nNội dung đầu tiên của báo cáo.".encode())
+    write(tmp_path, "mo-dau.txt", "Câu mở đầu của văn bản, không phải tiêu đề.\nCâu hai.".encode())
+    word = docx.Document()
+    word.core_properties.title = "Kế hoạch công tác năm 2024"
+    word.add_paragraph("Nội dung kế hoạch.")
+    word.save(tmp_path / "ke-hoach.docx")
+    pdf = html_to_pdf("<html><meta charset='utf-8'><body><p>Nội dung tờ trình.</p></body></html>", tmp_path, "to.pdf")
+    titled = PdfWriter(clone_from=PdfReader(pdf))
+    titled.add_metadata({"/Title": "Tờ trình về chuyển đổi số"})
+    titled.write(tmp_path / "to-trinh.pdf")
+    pdf.unlink()
+    (tmp_path / "page.html").unlink()
+    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    documents, failures = load_directory(tmp_path)
+    assert failures == []
+    assert {d.path: d.title for d in documents} == {
+        "bao-cao.txt": "Báo cáo tổng kết năm 2023", "ghi-chu.md": "Quy chế đào tạo",
+        "ke-hoach.docx": "Kế hoạch công tác năm 2024", "mo-dau.txt": None, "to-trinh.pdf": "Tờ trình về chuyển đổi số"}
+
+
+def test_an_unchanged_pdf_is_not_parsed_again_when_its_hash_is_known(tmp_path, monkeypatch):
+    from assistant import loaders
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    html_to_pdf("<html><meta charset='utf-8'><body><p>Kế hoạch chuyển đổi số năm 2025.</p></body></html>",
+                tmp_path, "ke-hoach.pdf").rename(folder / "ke-hoach.pdf")
+    first, _ = load_directory(folder)
+    known = {d.sha256: d for d in first}
+    monkeypatch.setattr(loaders, "_pdf_text", lambda data, name: pytest.fail("an unchanged PDF was parsed again"))
+    again, failures = load_directory(folder, known=known)
+    assert failures == [] and again == first

@@ -180,3 +180,34 @@ def test_a_removed_document_can_be_restored_under_its_own_name(service, tmp_path
     restored, kept = service.restore_document(moved.name)
     assert restored.read_text(encoding="utf-8") == "Bản gốc."
     assert kept is not None and kept.read_text(encoding="utf-8") == "Bản mới."  # nothing lost either way
+
+
+def test_a_readme_upload_is_refused_with_the_reason_rather_than_saved_and_never_indexed(service, tmp_path):
+    lines = service.save_uploads([_file(tmp_path / "a", "README.md", "# Ghi chú\n\nNội dung.")])
+    assert lines[0] == "Không có tệp nào được lưu." and "README.md" in lines[1] and "đổi tên" in lines[1]
+    assert not (service.docs_dir / "README.md").exists()
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real 64 KB filesystem (tmpfs), where a larger upload runs out of space."""
+    import subprocess
+
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("this machine does not let the tests mount a small filesystem (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_says_so_in_vietnamese_and_keeps_nothing_partial_or_lost(full_disk, tmp_path, report_assistant):
+    from assistant.app import Service
+
+    service = Service(full_disk / "documents", tmp_path / "index", assistant=report_assistant)
+    service.save_upload("cu.txt", _file(tmp_path / "a", "cu.txt", "Bản cũ."))
+    big = _file(tmp_path / "b", "cu.txt", "Văn bản rất dài. " * 20_000)
+    lines = service.save_uploads([big])
+    assert lines == ["Không có tệp nào được lưu.", "cu.txt: không lưu được (ổ đĩa đã đầy)"]
+    assert [p.name for p in service.docs_dir.iterdir()] == ["cu.txt"]  # no .upload-* file left
+    assert (service.docs_dir / "cu.txt").read_text(encoding="utf-8") == "Bản cũ."

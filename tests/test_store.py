@@ -117,3 +117,50 @@ def test_an_index_of_an_older_format_is_refused_with_the_fix_and_rebuilt_by_the_
         Assistant.open(tmp_path)
     rebuilt = Assistant.build(report_docs, tmp_path, embedder=embedder)
     assert rebuilt.last_build.changed and rebuilt.ask("Quy định 114 của Bộ Chính trị").quotes
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_removed_by_the_next_build(report_docs, tmp_path, embedder):
+    import fcntl
+
+    Assistant.build(report_docs, tmp_path, embedder=embedder)
+    dead = tmp_path / ".staging-killed"
+    (dead / "lexical").mkdir(parents=True)
+    (dead / "documents.json").write_text("{}", encoding="utf-8")
+    alive = tmp_path / ".staging-writing"
+    alive.mkdir()
+    with open(tmp_path / ".staging-writing.lock", "w") as lock:  # a build writing it now holds its lock
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        docs = tmp_path / "docs"
+        shutil.copytree(report_docs, docs)
+        (docs / "them.txt").write_text("Một văn bản thêm vào.", encoding="utf-8")
+        Assistant.build(docs, tmp_path, embedder=embedder)
+        assert not dead.exists() and alive.exists()
+
+
+@pytest.fixture
+def small_mount(tmp_path):
+    """A real filesystem of our own (tmpfs), which a test may turn read-only."""
+    import subprocess
+
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("this machine does not let the tests mount a filesystem (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_read_only_index_folder_still_serves_its_index_and_says_why_it_cannot_update(
+        report_docs, tmp_path, small_mount, embedder):
+    import subprocess
+
+    index = small_mount / "index"
+    Assistant.build(report_docs, index, embedder=embedder)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_mount)], check=True)
+    served = Assistant.build(report_docs, index, embedder=embedder)  # what `assistant serve` does at start
+    assert served.ask("Quy định 114 của Bộ Chính trị về vấn đề gì?").quotes
+    docs = tmp_path / "docs"
+    shutil.copytree(report_docs, docs)
+    (docs / "them.txt").write_text("Một văn bản thêm vào.", encoding="utf-8")
+    with pytest.raises(store.IndexUnavailable, match="không ghi được \\(hệ thống tệp chỉ đọc\\)"):
+        Assistant.build(docs, index, embedder=embedder)
