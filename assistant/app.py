@@ -378,6 +378,7 @@ def build_status(report: BuildReport) -> str:
     seconds = f"{report.seconds:.1f}".replace(".", ",")  # Vietnamese writes a decimal comma
     lines = [f"{state}: {report.documents} tài liệu, {report.chunks} đoạn; {report.units_embedded} câu mới được "
              f"mã hoá, {report.units_reused} câu dùng lại; {seconds} giây."]
+    lines += [f"Lưu ý {path}: {note}" for path, note in report.notes]
     lines += [f"Bỏ qua {failure.path}: {failure.reason}" for failure in report.failures]
     return "\n".join(lines)
 
@@ -385,7 +386,8 @@ def build_status(report: BuildReport) -> str:
 def documents_table(service: Service) -> list[list]:
     assistant = service.assistant
     manifest = assistant.data.manifest if assistant else {"documents": {}}
-    rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"], "đã lập chỉ mục"]
+    rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"],
+             "; ".join(["đã lập chỉ mục"] + info.get("notes", []))]
             for path, info in sorted(manifest["documents"].items())]
     rows += [[path, "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(service.skipped.items())]
     return rows

@@ -49,11 +49,14 @@ class BuildReport:
     changed: bool = False
     failures: list[DocumentError] = field(default_factory=list)
     seconds: float = 0.0
+    #: (path, note) for what was repaired in documents indexed by this build (``Document.notes``)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         state = "updated" if self.changed else "up to date"
         lines = [f"index {state}: {self.documents} documents, {self.chunks} chunks, "
                  f"{self.units_embedded} sentences embedded, {self.units_reused} reused, {self.seconds:.1f} s"]
+        lines += [f"note {path}: {note}" for path, note in self.notes]
         lines += [f"skipped {f.path}: {f.reason}" for f in self.failures]
         return "\n".join(lines)
 
@@ -147,6 +150,7 @@ def build_from_documents(
                 "pages": len(d.page_starts) or None,
                 "indexed_at": old_docs[d.path]["indexed_at"]
                 if d.path in old_docs and old_docs[d.path]["sha256"] == d.sha256 else now,
+                "notes": list(d.notes),
             }
             for d in documents
         },
@@ -202,6 +206,9 @@ def build_index(
             raise store.IndexUnavailable(f"{index_dir}: không ghi được ({why}) và {state}; hãy cho phép ghi "
                                          f"vào thư mục này, hoặc dùng --index với một thư mục ghi được")
         else:
+            known = previous.manifest["documents"] if previous else {}
+            report.notes = [(d.path, note) for d in documents if known.get(d.path, {}).get("sha256") != d.sha256
+                            for note in d.notes]
             data, report.units_embedded, report.units_reused = build_from_documents(
                 documents, embedder, previous, progress)
             data.manifest["skipped"] = {f.path: f.reason for f in report.failures}

@@ -18,19 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import legacy
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-
-# Letters that exist only in Vietnamese Unicode text: their absence, next to
-# many of the legacy code points below, marks a TCVN3 or VNI file.
-_VIETNAMESE_LETTERS = set(
-    "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
-    "ĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
-)
-# How TCVN3 (ABC) and VNI-Windows bytes look once decoded as a Latin code page.
-_TCVN3_MARKS = set("µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâäå«çêèéëìïíîñ¬óöôõøûùúü")
-_VNI_PAIRS = re.compile(r"[aeiouyAEIOUY][øùûõïäåæçöôñ]|ñ")
-
 
 class DocumentError(Exception):
     """A document that cannot be loaded; ``str()`` names the file and the reason."""
@@ -49,7 +40,8 @@ class Document:
     ``page_starts`` holds the offset where each PDF page begins (empty for
     other formats); ``sha256`` is the hash of the file's bytes; ``title`` is the
     document's own title (PDF or DOCX metadata, a Markdown ``#`` heading, or a short
-    first line), None when it has none: citations then show the file name.
+    first line), None when it has none: citations then show the file name; ``notes``
+    say, in Vietnamese, what was repaired while loading it (an encoding converted …).
     """
 
     path: str
@@ -57,6 +49,7 @@ class Document:
     sha256: str
     page_starts: tuple[int, ...] = field(default=())
     title: str | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_text(cls, path: str, text: str) -> "Document":
@@ -102,16 +95,17 @@ def load_document(path: Path, root: Path, max_bytes: int = MAX_DOCUMENT_BYTES,
     digest = hashlib.sha256(data).hexdigest()
     if known and digest in known:
         return replace(known[digest], path=name)
+    notes: list[str] = []
     if suffix == ".pdf":
         text, page_starts, title = _pdf_text(data, name)
     elif suffix == ".docx":
         (text, title), page_starts = _docx_text(data, name), ()
     else:
-        text, page_starts = decode_text(data, name), ()
+        (text, notes), page_starts = decode_text(data, name), ()
         title = title_of(text, markdown=suffix == ".md")
     if not text.strip():
         raise DocumentError(name, "không có chữ nào")
-    return Document(name, text, digest, page_starts, title)
+    return Document(name, text, digest, page_starts, title, tuple(notes))
 
 
 TITLE_MAX_CHARS = 150
@@ -146,44 +140,131 @@ def title_of(text: str, metadata: str | None = None, markdown: bool = False) -> 
     return None
 
 
-def decode_text(data: bytes, name: str = "<bytes>") -> str:
-    """Decode a text file's bytes, detecting BOMs and the Vietnamese code pages."""
+def decode_text(data: bytes, name: str = "<bytes>") -> tuple[str, list[str]]:
+    """Decode a text file's bytes; returns the text and notes on what was repaired (Vietnamese).
+
+    UTF-8 (± BOM) and UTF-16 (± BOM) are read as they are; a line that is not UTF-8 is read as
+    Windows-1258, or converted from TCVN3 or VNI when it is written in one (``legacy``); a few
+    stray bytes in a UTF-8 file become U+FFFD; UTF-8 read once as Latin-1 and saved again
+    ("Ä‘á»ƒ") is repaired. Each repair is noted; what cannot be read is refused by name.
+    """
+    notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data[:8192]:
+        text = _utf16_without_bom(data, name, notes)
     else:
-        if b"\x00" in data[:8192]:
-            raise DocumentError(name, "dữ liệu nhị phân, không phải văn bản (có byte NUL)")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            # Legacy font encodings are recognised by how they look in a Latin code page.
-            _reject_legacy(data.decode("cp1252", errors="replace"), name)
-            # Windows-1258 writes tones as combining marks: compose them.
-            text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+            text = _decode_mixed(data, notes)
+    text = _repair_double_encoding(text, name, notes)
+    text = _convert_legacy(text, name, notes)
     _reject_unreadable(text, name)
-    return text
+    return text, notes
+
+
+def _utf16_without_bom(data: bytes, name: str, notes: list[str]) -> str:
+    # Text in UTF-16 has a NUL in most ASCII characters, all on one side of each pair of bytes.
+    low, high = data[1::2].count(0), data[0::2].count(0)
+    if len(data) % 2 == 0 and max(low, high) >= 0.9 * (low + high):
+        codec = "utf-16-le" if low > high else "utf-16-be"
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            pass
+        else:
+            notes.append(f"tệp UTF-16 không có BOM, đã đọc theo {codec.upper()}")
+            return text
+    raise DocumentError(name, "dữ liệu nhị phân, không phải văn bản (có byte NUL)")
+
+
+#: at most this many bytes of a UTF-8 file may be broken for it to be read as UTF-8 with U+FFFD in their place
+MAX_STRAY_BYTES = 3
+
+
+def _decode_mixed(data: bytes, notes: list[str]) -> str:
+    """A file that is not all UTF-8: a few stray bytes, or lines in another code page."""
+    lines = data.splitlines(keepends=True)
+    broken = [n for n, line in enumerate(lines, 1) if not _is_utf8(line)]
+    utf8 = data.decode("utf-8", errors="replace")
+    if len(broken) <= MAX_STRAY_BYTES and legacy.has_unicode_vietnamese(utf8) and \
+            utf8.count("\ufffd") <= MAX_STRAY_BYTES:
+        notes.append(f"{utf8.count(chr(0xFFFD))} byte không phải UTF-8 (dòng {', '.join(map(str, broken))}) "
+                     "được thay bằng ký tự �")
+        return utf8
+    decoded, windows = [], 0
+    for line in lines:
+        if _is_utf8(line):
+            decoded.append(line.decode("utf-8"))
+            continue
+        latin = line.decode("cp1252", errors="replace")
+        if legacy.looks_like(latin) or legacy.file_encoding(latin):
+            decoded.append(latin)  # TCVN3 or VNI: converted with the others by _convert_legacy
+        else:
+            # Windows-1258 writes tones as combining marks: compose them.
+            decoded.append(unicodedata.normalize("NFC", line.decode("cp1258", errors="replace")))
+            windows += 1
+    if windows and windows < len(lines):
+        notes.append(f"{windows} dòng không phải UTF-8 được đọc theo Windows-1258")
+    return "".join(decoded)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# UTF-8 Vietnamese read as Latin-1 or Windows-1252 and saved again: "Ä‘" for "đ", "á»" before most tones.
+_DOUBLE_ENCODED = re.compile(r"[ÃÄÅÆ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                             r"\u2013-\u203a\u20ac\u2122]|á[»º]")
+
+
+def _windows_1252_bytes(text: str) -> bytes:
+    """The bytes Windows-1252 shows as ``text``; its five unassigned bytes come back as the C1
+    characters that Windows maps them to (U+0081 …), as mojibake keeps them."""
+    return b"".join(ch.encode("cp1252") if not 0x80 <= ord(ch) <= 0x9F else bytes([ord(ch)]) for ch in text)
+
+
+def _repair_double_encoding(text: str, name: str, notes: list[str]) -> str:
+    sample = text[:200_000]
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    if legacy.has_unicode_vietnamese(sample) or len(_DOUBLE_ENCODED.findall(sample)) / letters < 0.02:
+        return text
+    try:
+        repaired = _windows_1252_bytes(text).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    else:
+        notes.append("chữ bị mã hoá hai lần (UTF-8 đọc nhầm theo Windows-1252) đã được sửa")
+        return repaired
+    raise DocumentError(name, "chữ bị mã hoá hai lần (UTF-8 đọc nhầm thành Latin-1, ví dụ “Ä‘á»ƒ”) và không sửa "
+                              "được; hãy lưu lại tệp gốc dưới dạng UTF-8")
+
+
+def _convert_legacy(text: str, name: str, notes: list[str]) -> str:
+    converted, counts, doubtful = legacy.convert_lines(text, legacy.file_encoding(text))
+    for encoding, lines in counts.items():
+        notes.append(f"{lines} dòng được chuyển từ bảng mã {encoding} sang Unicode")
+    if doubtful:
+        notes.append(f"dòng {', '.join(map(str, doubtful[:10]))} trông như bảng mã VNI nhưng không chuyển chắc "
+                     "chắn được, để nguyên")
+    remaining = legacy.file_encoding(converted)
+    if remaining:
+        raise DocumentError(name, f"bảng mã cũ {remaining} không chuyển được; hãy chuyển sang Unicode (UTF-8) trước")
+    return converted
 
 
 def _reject_unreadable(text: str, name: str) -> None:
     sample = text[:200_000]
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f" for ch in sample)
-    if controls / len(sample) > 0.05 or "\ufffd" * 4 in sample:
+    if controls / max(len(sample), 1) > 0.05 or "\ufffd" * 4 in sample:
         raise DocumentError(name, "dữ liệu nhị phân, không phải văn bản")
-    _reject_legacy(sample, name)
-
-
-def _reject_legacy(text: str, name: str) -> None:
-    sample = text[:200_000]
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    if sum(ch in _VIETNAMESE_LETTERS for ch in sample) / letters > 0.01:
-        return
-    # VNI writes a vowel then a mark character; TCVN3 replaces the vowel itself.
-    if len(_VNI_PAIRS.findall(sample)) / letters > 0.03:
-        raise DocumentError(name, "bảng mã cũ VNI; hãy chuyển sang Unicode (UTF-8) trước")
-    if sum(ch in _TCVN3_MARKS for ch in sample) / letters > 0.05:
-        raise DocumentError(name, "bảng mã cũ TCVN3 (ABC); hãy chuyển sang Unicode (UTF-8) trước")
 
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")

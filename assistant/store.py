@@ -234,7 +234,8 @@ def save(data: IndexData, index_dir: Path) -> Path:
     staging.mkdir()
     try:
         (staging / "documents.json").write_text(json.dumps(
-            {p: {"text": d.text, "sha256": d.sha256, "page_starts": list(d.page_starts), "title": d.title}
+            {p: {"text": d.text, "sha256": d.sha256, "page_starts": list(d.page_starts), "title": d.title,
+                 "notes": list(d.notes)}
              for p, d in data.documents.items()}, ensure_ascii=False), encoding="utf-8")
         data.chunks.save(staging)
         faiss.write_index(data.dense, str(staging / "dense.faiss"))
@@ -329,7 +330,7 @@ def load(index_dir: Path, verify: bool = True) -> IndexData:
     try:
         raw_documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {
-            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"]), d.get("title")) for p, d in raw_documents.items()
+            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"]), d.get("title"), tuple(d.get("notes", ()))) for p, d in raw_documents.items()
         }
         chunks = ChunkTable.load(generation, documents)
         dense = faiss.read_index(str(generation / "dense.faiss"))

@@ -42,11 +42,9 @@ def test_text_files_decode_to_the_same_text(tmp_path, data):
 
 
 @pytest.mark.parametrize("name,data,reason", [
-    ("empty.txt", b"", "empty"),
-    ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ("empty.txt", b"", "tệp rỗng"),
+    ("binary.txt", bytes(range(256)) * 8, "dữ liệu nhị phân"),
     ("fake.pdf", b"this is not a pdf at all", "PDF"),
-    ("tcvn3.txt", "Céng hßa X· héi chñ nghÜa ViÖt Nam. §éc lËp - Tù do - H¹nh phóc.".encode("cp1252"), "TCVN3"),
-    ("vni.txt", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp - Töï do - Haïnh phuùc.".encode("cp1252"), "VNI"),
     ("notes.xls", b"whatever", "không hỗ trợ"),
 ])
 def test_bad_files_get_a_reason_naming_the_file(tmp_path, name, data, reason):
@@ -152,3 +150,68 @@ def test_an_unchanged_pdf_is_not_parsed_again_when_its_hash_is_known(tmp_path, m
     monkeypatch.setattr(loaders, "_pdf_text", lambda data, name: pytest.fail("an unchanged PDF was parsed again"))
     again, failures = load_directory(folder, known=known)
     assert failures == [] and again == first
+
+
+MOTTO = "Cộng hòa Xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc."
+
+
+@pytest.mark.parametrize("written, encoding", [
+    ("Céng hßa X· héi chñ nghÜa ViÖt Nam. §éc lËp - Tù do - H¹nh phóc.", "TCVN3"),
+    ("Coäng hoøa Xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp - Töï do - Haïnh phuùc.", "VNI"),
+])
+def test_a_file_in_a_legacy_font_encoding_is_converted_to_unicode_and_says_so(tmp_path, written, encoding):
+    document = load_document(write(tmp_path, "cu.txt", (written + "\n").encode("cp1252")), tmp_path)
+    assert document.text == MOTTO + "\n"
+    assert document.notes == (f"1 dòng được chuyển từ bảng mã {encoding} sang Unicode",)
+
+
+def test_the_report_saved_in_vni_loads_as_the_report(tmp_path):
+    from assistant.legacy import VNI
+
+    report = (ROOT / "documents" / REPORT).read_text(encoding="utf-8")
+    written = {}
+    for sequence, letter in VNI.items():
+        written.setdefault(letter, sequence)
+    vni = "".join(written.get(ch, ch) for ch in report)
+    assert vni.startswith("Ñeå laøm saâu saéc")
+    assert load_document(write(tmp_path, "vni.txt", vni.encode("cp1252")), tmp_path).text == report
+
+
+def test_a_vni_paragraph_pasted_into_a_unicode_file_is_converted_alone(tmp_path):
+    text = "Đoạn đầu viết bằng Unicode.\nCoäng hoøa Xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp - Töï do - Haïnh phuùc.\n"
+    document = load_document(write(tmp_path, "tron.txt", text.encode("utf-8")), tmp_path)
+    assert document.text == "Đoạn đầu viết bằng Unicode.\n" + MOTTO + "\n"
+
+
+def test_utf8_lines_followed_by_windows_1258_lines_are_both_read(tmp_path):
+    data = "Dòng đầu là UTF-8.\n".encode("utf-8") + windows_1258(TEXT)
+    document = load_document(write(tmp_path, "hai-ma.txt", data), tmp_path)
+    assert document.text == "Dòng đầu là UTF-8.\n" + TEXT and "\ufffd" not in document.text
+    assert document.notes == ("1 dòng không phải UTF-8 được đọc theo Windows-1258",)
+
+
+def test_utf16_without_a_bom_is_read_and_named(tmp_path):
+    document = load_document(write(tmp_path, "u16.txt", TEXT.encode("utf-16-le")), tmp_path)
+    assert document.text == TEXT and document.notes == ("tệp UTF-16 không có BOM, đã đọc theo UTF-16-LE",)
+
+
+def test_one_stray_byte_in_a_utf8_file_is_replaced_and_its_line_named(tmp_path):
+    data = TEXT.encode("utf-8") + "Dòng hai có một byte lỗi".encode("utf-8") + b"\xff.\n"
+    document = load_document(write(tmp_path, "le.txt", data), tmp_path)
+    assert document.text == TEXT + "Dòng hai có một byte lỗi\ufffd.\n"
+    assert document.notes == ("1 byte không phải UTF-8 (dòng 2) được thay bằng ký tự �",)
+
+
+def test_utf8_read_as_latin1_and_saved_again_is_repaired(tmp_path):
+    # As Windows shows UTF-8 in its Latin code page: the five bytes it leaves unassigned become C1 characters.
+    mojibake = "".join(bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b)
+                       for b in (TEXT + "Người, ở đời.\n").encode("utf-8"))
+    assert mojibake.startswith("Cá»™ng")
+    document = load_document(write(tmp_path, "hai-lan.txt", mojibake.encode("utf-8")), tmp_path)
+    assert document.text == TEXT + "Người, ở đời.\n" and "mã hoá hai lần" in document.notes[0]
+
+
+def test_a_french_latin1_file_is_not_taken_for_a_legacy_vietnamese_one(tmp_path):
+    french = "Le café où nous allions était très agréable, même en été, près de la gare de Lyon.\n"
+    document = load_document(write(tmp_path, "fr.txt", french.encode("cp1252")), tmp_path)
+    assert document.text == french
