@@ -97,7 +97,7 @@ def load_document(path: Path, root: Path, max_bytes: int = MAX_DOCUMENT_BYTES,
         return replace(known[digest], path=name)
     notes: list[str] = []
     if suffix == ".pdf":
-        text, page_starts, title = _pdf_text(data, name)
+        text, page_starts, title, notes = _pdf_text(data, name)
     elif suffix == ".docx":
         (text, title), page_starts = _docx_text(data, name), ()
     else:
@@ -280,17 +280,67 @@ def clean_layout_text(raw: str) -> str:
     return "\n".join(cleaned).strip("\n")
 
 
-def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str | None]:
+#: share of a page's words that are single letters above which its text is letter-spaced
+LETTER_SPACED_SHARE = 0.5
+
+
+def letter_spaced(text: str) -> bool:
+    """Text whose words come apart into letters ("T r ư ở n g B a n"), as letter-spaced or
+    per-glyph PDF text layers give; Vietnamese has few one-letter words ("ở", "và" is two).
+
+    >>> letter_spaced("T r ư ở n g B a n T u y ê n g i á o"), letter_spaced("Trưởng Ban Tuyên giáo ở TPHCM")
+    (True, False)
+    """
+    words = text.split()
+    return len(words) >= 8 and sum(len(w) == 1 and w.isalpha() for w in words) / len(words) > LETTER_SPACED_SHARE
+
+
+def join_letter_spaced(raw: str) -> str:
+    """Join the letters of a letter-spaced page as pypdf's plain mode writes it: one space between
+    letters, two or more between words.
+
+    >>> join_letter_spaced("T r ư ở n g  B a n  T u y ê n  g i á o")
+    'Trưởng Ban Tuyên giáo'
+    """
+    return "\n".join(" ".join(word.replace(" ", "") for word in re.split(r" {2,}", line.strip()))
+                     for line in raw.splitlines())
+
+
+def _page_texts(reader, notes: list[str]) -> list[str]:
+    """Each page's text (layout mode, padding cleaned); letter-spaced pages joined again when the
+    plain mode shows where words end, else noted as unreliable."""
+    pages, joined, spaced = [], [], []
+    for number, page in enumerate(reader.pages, 1):
+        text = clean_layout_text(page.extract_text(extraction_mode="layout"))
+        if letter_spaced(text):
+            repaired = clean_layout_text(join_letter_spaced(page.extract_text()))
+            if letter_spaced(repaired) or not repaired:
+                spaced.append(number)
+            else:
+                text = repaired
+                joined.append(number)
+        pages.append(text)
+    if joined:
+        notes.append(f"chữ giãn từng ký tự ở {len(joined)} trang đã được ghép lại thành từ")
+    if spaced:
+        notes.append(f"lớp chữ bị tách từng ký tự ở {len(spaced)} trang (trang {', '.join(map(str, spaced[:10]))}) "
+                     "và không ghép lại được: câu hỏi về các trang này có thể không được trả lời; hãy xuất lại PDF "
+                     "từ bản gốc hoặc tải lên bản DOCX/TXT")
+    return pages
+
+
+def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str | None, list[str]]:
     import io
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    notes: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(name, "PDF được khoá bằng mật khẩu")
-        pages = [clean_layout_text(page.extract_text(extraction_mode="layout")) for page in reader.pages]
+        pages = _page_texts(reader, notes)
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
@@ -309,7 +359,7 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str | None]
         metadata = reader.metadata.title if reader.metadata else None
     except Exception:  # a damaged information dictionary only costs the title
         metadata = None
-    return text, tuple(starts), title_of(text, metadata if isinstance(metadata, str) else None)
+    return text, tuple(starts), title_of(text, metadata if isinstance(metadata, str) else None), notes
 
 
 #: what one DOCX may cost to read: its unpacked size and its paragraph count (a 333 KB file

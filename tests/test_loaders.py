@@ -215,3 +215,19 @@ def test_a_french_latin1_file_is_not_taken_for_a_legacy_vietnamese_one(tmp_path)
     french = "Le café où nous allions était très agréable, même en été, près de la gare de Lyon.\n"
     document = load_document(write(tmp_path, "fr.txt", french.encode("cp1252")), tmp_path)
     assert document.text == french
+
+
+def test_a_letter_spaced_pdf_is_joined_back_into_words_and_says_so(tmp_path, embedder):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    html_to_pdf("<html><meta charset='utf-8'><body style='letter-spacing: 0.4em; font-size: 8px'><p>Trưởng Ban Tuyên giáo Thành ủy "
+                "TPHCM Phan Nguyễn Như Khuê cho biết, ngành tuyên giáo thành phố đã nghiêm túc đánh giá, nhận diện "
+                "những mặt được và những mặt còn hạn chế.</p></body></html>", tmp_path, "gian.pdf").rename(
+                    docs / "gian.pdf")
+    document = load_document(docs / "gian.pdf", docs)
+    assert "Trưởng Ban Tuyên giáo Thành ủy TPHCM Phan Nguyễn Như Khuê" in " ".join(document.text.split())
+    assert document.notes == ("chữ giãn từng ký tự ở 1 trang đã được ghép lại thành từ",)
+    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    assert "Phan Nguyễn Như Khuê" in bot.ask("Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?").quotes[0].text
