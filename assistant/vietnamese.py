@@ -194,22 +194,26 @@ def _roman_value(word: str) -> int | None:
 
 
 #: bumped when ``prepare`` matches differently: an index's lexical side is rebuilt (its vectors are kept)
-MATCHING_VERSION = 2
+MATCHING_VERSION = 3
+# Letters and digits written together ("Office365", "H5N1") match the same written apart.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def prepare(text: str) -> str:
-    """Normalise a text for matching: NFC, visible characters, dashes, aliases, abbreviations written out.
+    """Normalise a text for matching: NFC, visible characters, dashes, aliases, letters and digits
+    apart, abbreviations written out.
 
     Aliases and abbreviations change lengths, so the result is for keys only, never for
     offsets. Questions and documents both pass through it, so "BCT" in either matches
     "Bộ Chính trị" in the other.
 
-    >>> prepare("Kết luận của BCT về TP. Hồ Chí Minh")
-    'Kết luận của Bộ Chính trị về tphcm'
+    >>> prepare("Kết luận của BCT về TP. Hồ Chí Minh, Office365")
+    'Kết luận của Bộ Chính trị về tphcm, Office 365'
     """
     text = _DASHES.sub("-", _INVISIBLE.sub("", nfc(text)))
     for pattern, replacement in _ALIASES:
         text = pattern.sub(replacement, text)
+    text = _LETTER_DIGIT.sub(" ", text)
     return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], text)
 
 
