@@ -133,6 +133,19 @@ def test_pinning_two_quotes_and_exporting_a_docx(page, tmp_path):
     assert sum(p.startswith("Theo ") for p in paragraphs) == 2
     assert any("Quy định 114" in p for p in paragraphs)
     page.screenshot(path=ARTIFACTS / "study-sheet.png", full_page=True)
+    # Whole quotes, wrapped, with their source in view: at 1280 px and on a phone.
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(500)
+        layout = page.evaluate("""() => {
+            const cells = document.querySelector('#sheet .virtual-row').querySelectorAll('.body-cell');
+            const quote = cells[1], source = cells[2];
+            return {quoteHeight: quote.getBoundingClientRect().height, clipped: quote.scrollWidth > quote.clientWidth + 1,
+                    sourceRight: source.getBoundingClientRect().right, sourceText: source.innerText};
+        }""")
+        assert not layout["clipped"] and layout["quoteHeight"] > 60, layout  # several lines, none cut
+        assert layout["sourceRight"] <= width and "đoạn" in layout["sourceText"], layout
+        page.screenshot(path=ARTIFACTS / f"study-sheet-{width}px.png", full_page=True)
 
 
 def test_uploading_a_pdf_then_asking_about_it(page, server, tmp_path):
