@@ -754,11 +754,64 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 7860,
-          auth: str | None = None, block: bool = True):
-    """Build or update the index, then serve the app on host:port."""
+def rest_api(service: Service, guard: LoginGuard | None):
+    """``/api/ask``: the JSON answer for tools, over plain HTTP (GET query or POST JSON).
+
+    Malformed input is a 400 with a Vietnamese ``message``; with ``--auth`` the request needs
+    HTTP Basic credentials, checked (and throttled) by the app's own ``LoginGuard``.
+    ``question`` (text), ``k`` (1 to 20, default 3) and ``documents`` (a list of file names).
+    """
+    import base64
+    import binascii
+
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from starlette.concurrency import run_in_threadpool
+
+    api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    def refuse(status: int, message: str, **headers) -> JSONResponse:
+        return JSONResponse({"message": message}, status_code=status, headers=headers)
+
+    def authorised(request) -> bool:
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        try:
+            user, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        return scheme.lower() == "basic" and guard(user, password)
+
+    async def ask(request):  # a plain Starlette endpoint: it reads the request itself
+        if guard and not authorised(request):
+            return refuse(401, "Cần đăng nhập (HTTP Basic).", **{"WWW-Authenticate": 'Basic realm="assistant"'})
+        params: dict = dict(request.query_params)
+        if request.method == "POST":
+            try:
+                body = await request.json()
+            except ValueError:
+                return refuse(400, "Nội dung yêu cầu phải là JSON.")
+            if not isinstance(body, dict):
+                return refuse(400, "Nội dung yêu cầu phải là một đối tượng JSON: {\"question\": …, \"k\": 3}.")
+            params.update(body)
+        question, count = params.get("question"), quote_count(params.get("k", 3))
+        if not isinstance(question, str) or not question.strip():
+            return refuse(400, "Thiếu câu hỏi: hãy gửi \"question\" là một câu hỏi bằng chữ.")
+        if count is None:
+            return refuse(400, f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {params.get('k')!r}.")
+        documents = params.get("documents")
+        if documents is not None and not (isinstance(documents, list) and all(isinstance(d, str) for d in documents)):
+            return refuse(400, "\"documents\" phải là danh sách tên tệp.")
+        answer = await run_in_threadpool(service.ask, question, count, set(documents) if documents else None)
+        return JSONResponse(answer.to_dict())
+
+    api.add_route("/api/ask", ask, methods=["GET", "POST"])
+    return api
+
+
+def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None) -> None:
+    """Build or update the index, then serve the app (and ``/api/ask``) on host:port until stopped."""
     import gradio as gr
-    from starlette.middleware import Middleware
+    import uvicorn
 
     service = Service(docs_dir, index_dir)
     if service.assistant is None:
@@ -766,11 +819,14 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
         print(f"{EMPTY_LIBRARY} ({docs_dir}){skipped}", flush=True)
     else:
         print(service.assistant.last_build.summary(), flush=True)
-    app = build_app(service)
-    app.queue(default_concurrency_limit=8)
+    blocks = build_app(service)
+    blocks.queue(default_concurrency_limit=8)
     credentials = parse_auth(auth)
-    app.launch(server_name=host, server_port=port, auth=LoginGuard(*credentials) if credentials else None,
-               prevent_thread_lock=not block,
-               max_file_size=MAX_UPLOAD_BYTES, css=CSS, theme=gr.themes.Soft(), footer_links=["api"], i18n=gradio_i18n(),
-               app_kwargs={"middleware": [Middleware(DownloadOnlyFiles)]})
-    return app
+    guard = LoginGuard(*credentials) if credentials else None
+    app = rest_api(service, guard)
+    app.add_middleware(DownloadOnlyFiles)
+    gr.mount_gradio_app(app, blocks, path="/", auth=guard, max_file_size=MAX_UPLOAD_BYTES, css=CSS,
+                        theme=gr.themes.Soft(), footer_links=["api"], i18n=gradio_i18n())
+    print(f"Đang phục vụ tại http://{host}:{port}/ (API JSON: /api/ask)", flush=True)
+    # Open event streams (a browser tab) must not hold a stop for long.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

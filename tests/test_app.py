@@ -252,6 +252,38 @@ def test_the_study_sheet_survives_a_page_reload_and_is_cleared_on_purpose(page):
     page.wait_for_function("!document.querySelector('#sheet').innerText.includes('Kết luận 14')", timeout=30000)
 
 
+@pytest.mark.parametrize("method, request_, message", [
+    ("GET", {"question": "Kết luận 14 là gì?", "k": "abc"}, "k phải là số nguyên từ 1 đến 20"),
+    ("POST", {"question": "Kết luận 14 là gì?", "k": None}, "k phải là số nguyên từ 1 đến 20"),
+    ("POST", {"question": "Kết luận 14 là gì?", "k": [3]}, "k phải là số nguyên từ 1 đến 20"),
+    ("POST", {"k": 3}, "Thiếu câu hỏi"),
+    ("POST", {"question": "   "}, "Thiếu câu hỏi"),
+    ("POST", ["Kết luận 14 là gì?"], "đối tượng JSON"),
+    ("POST", {"question": "Kết luận 14 là gì?", "documents": "a.txt"}, "danh sách tên tệp"),
+])
+def test_the_json_api_answers_malformed_input_with_400_and_a_vietnamese_message(server, method, request_, message):
+    import httpx
+
+    if method == "GET":
+        response = httpx.get(server[0] + "api/ask", params=request_, timeout=30)
+    else:
+        response = httpx.post(server[0] + "api/ask", json=request_, timeout=30)
+    assert response.status_code == 400 and message in response.json()["message"]
+
+
+def test_the_json_api_answers_with_verbatim_quotes_and_says_when_a_filter_names_nothing(server):
+    import httpx
+
+    answer = httpx.post(server[0] + "api/ask", json={"question": "Kết luận 14 là gì?"}, timeout=30).json()
+    text = (server[1] / "documents" / REPORT).read_text(encoding="utf-8")
+    assert len(answer["quotes"]) == 3 and all(text[q["start"]:q["end"]] == q["text"] for q in answer["quotes"])
+    filtered = httpx.get(server[0] + "api/ask", params={"question": "Kết luận 14 là gì?", "k": "1"}, timeout=30).json()
+    assert len(filtered["quotes"]) == 1
+    nothing = httpx.post(server[0] + "api/ask", json={"question": "Kết luận 14 là gì?", "documents": ["khong-co.txt"]},
+                         timeout=30).json()
+    assert nothing["abstained"] and "Không có tài liệu nào trong số đã chọn" in nothing["message"]
+
+
 def test_the_api_refuses_a_malformed_quote_count_with_a_message(server):
     from gradio_client import Client
 

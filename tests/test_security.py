@@ -168,8 +168,12 @@ def test_the_server_locks_a_name_after_repeated_wrong_passwords(tmp_path):
             return httpx.post(url + "login", data={"username": "can-bo", "password": password}, timeout=30)
 
         assert login("mat-khau").status_code == 200
+        ask = url + "api/ask?question=K%E1%BA%BFt%20lu%E1%BA%ADn%2014%20l%C3%A0%20g%C3%AC%3F"
+        assert httpx.get(ask, timeout=30).status_code == 401  # the JSON API asks for the same password
+        assert httpx.get(ask, auth=("can-bo", "mat-khau"), timeout=30).json()["quotes"]
         assert all(login(f"sai-{n}").status_code >= 400 for n in range(5))
         assert login("mat-khau").status_code >= 400  # locked for a while, even with the right password
+        assert httpx.get(ask, auth=("can-bo", "mat-khau"), timeout=30).status_code == 401  # the API too
 
 
 def test_a_removed_document_can_be_restored_under_its_own_name(service, tmp_path):
