@@ -5,10 +5,12 @@ markup is the app's own (block quotes, citations, highlights).
 """
 from __future__ import annotations
 
+import asyncio
 import errno
 import hmac
 import html
 import json
+import logging
 import os
 import re
 import shutil
@@ -828,5 +830,11 @@ def serve(docs_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 
     gr.mount_gradio_app(app, blocks, path="/", auth=guard, max_file_size=MAX_UPLOAD_BYTES, css=CSS,
                         theme=gr.themes.Soft(), footer_links=["api"], i18n=gradio_i18n())
     print(f"Đang phục vụ tại http://{host}:{port}/ (API JSON: /api/ask)", flush=True)
-    # Open event streams (a browser tab) must not hold a stop for long.
+    logging.getLogger("uvicorn.error").addFilter(_quiet_stop)
+    # Open event streams (a browser tab, a client) must not hold a stop for long.
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+
+
+def _quiet_stop(record: logging.LogRecord) -> bool:
+    """Event streams still open when the server stops are cancelled: expected, not a traceback to print."""
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))

@@ -102,12 +102,21 @@ def looks_like(line: str) -> str | None:
 
     Lines already in Unicode Vietnamese, and lines too short to judge, are None.
     """
-    letters = sum(ch.isalpha() for ch in line)
-    if letters < MIN_LETTERS or has_unicode_vietnamese(line):
+    return _encoding_of(line, MIN_LETTERS)
+
+
+def file_encoding(text: str) -> str | None:
+    """The legacy encoding of a whole text, judged on all its lines together (for short lines)."""
+    return _encoding_of(text[:200_000], 1)
+
+
+def _encoding_of(text: str, min_letters: int) -> str | None:
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < min_letters or has_unicode_vietnamese(text):
         return None
-    if len(_VNI_PAIR.findall(line)) / letters > VNI_SHARE:
+    if len(_VNI_PAIR.findall(text)) / letters > VNI_SHARE:
         return "VNI"
-    if sum(ch in _TCVN3_SIGNS for ch in line) / letters > TCVN3_SHARE:
+    if sum(ch in _TCVN3_SIGNS for ch in text) / letters > TCVN3_SHARE:
         return "TCVN3"
     return None
 
@@ -117,8 +126,8 @@ def convert_lines(text: str, default: str | None = None) -> tuple[str, dict[str,
 
     A line is judged on its own (``looks_like``); a short line takes ``default`` (the encoding the
     file as a whole was found in). Returns the text, how many lines each encoding had, and the
-    1-based numbers of lines that looked like VNI but kept mark bytes no letter could take (not
-    converted, to be refused by the caller).
+    1-based numbers of lines that looked like VNI but kept mark bytes no letter could take (left
+    as written: the table cannot say what they mean).
     """
     counts: dict[str, int] = {}
     doubtful: list[int] = []
@@ -136,16 +145,3 @@ def convert_lines(text: str, default: str | None = None) -> tuple[str, dict[str,
         lines[number] = unicodedata.normalize("NFC", to_unicode(line, encoding))
         counts[encoding] = counts.get(encoding, 0) + 1
     return "".join(lines), counts, doubtful
-
-
-def file_encoding(text: str) -> str | None:
-    """The legacy encoding of a whole text, judged on all its lines together (for short lines)."""
-    sample = text[:200_000]
-    letters = sum(ch.isalpha() for ch in sample)
-    if not letters or has_unicode_vietnamese(sample):
-        return None
-    if len(_VNI_PAIR.findall(sample)) / letters > VNI_SHARE:
-        return "VNI"
-    if sum(ch in _TCVN3_SIGNS for ch in sample) / letters > TCVN3_SHARE:
-        return "TCVN3"
-    return None

@@ -69,10 +69,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(work: Path, *extra: str):
-    """``assistant serve`` in ``work`` on a free port of 127.0.0.1; yields (url, process)."""
+    """``assistant serve`` in ``work`` on a free port of 127.0.0.1; yields (url, process).
+
+    Its output goes to ``work/serve.log`` (a pipe nobody reads would fill up and stop the server).
+    """
     port = free_port()
+    log = open(work / "serve.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra],
-                               cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               cwd=work, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 180
     while True:
@@ -82,10 +86,23 @@ def running_server(work: Path, *extra: str):
         except OSError:
             if process.poll() is not None or time.time() > deadline:
                 process.kill()
-                raise RuntimeError(f"assistant serve did not start:\n{process.stdout.read()}")
+                raise RuntimeError(f"assistant serve did not start:\n{(work / 'serve.log').read_text()}")
             time.sleep(0.5)
     try:
         yield url, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, size: str):
+    """A real filesystem of ``size`` mounted at ``folder`` (tmpfs); skips where mounting needs rights we lack."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("this machine does not let the tests mount a filesystem (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)

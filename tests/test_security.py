@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORT, ROOT, running_server
+from conftest import REPORT, ROOT, running_server, tmpfs
 
 
 @pytest.fixture
@@ -194,15 +194,9 @@ def test_a_readme_upload_is_refused_with_the_reason_rather_than_saved_and_never_
 
 @pytest.fixture
 def full_disk(tmp_path):
-    """A real 64 KB filesystem (tmpfs), where a larger upload runs out of space."""
-    import subprocess
-
-    mount = tmp_path / "full"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode:
-        pytest.skip("this machine does not let the tests mount a small filesystem (needs root)")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
+    """A real 64 KB filesystem, where a larger upload runs out of space."""
+    with tmpfs(tmp_path / "full", "64k") as mount:
+        yield mount
 
 
 def test_a_full_disk_says_so_in_vietnamese_and_keeps_nothing_partial_or_lost(full_disk, tmp_path, report_assistant):

@@ -7,7 +7,7 @@ from assistant import Assistant
 from assistant import store
 from assistant.indexing import NothingToIndex
 
-from conftest import REPORT
+from conftest import REPORT, tmpfs
 
 
 def test_rebuilding_an_unchanged_corpus_embeds_nothing(report_docs, tmp_path, embedder):
@@ -139,15 +139,9 @@ def test_a_staging_folder_left_by_a_killed_build_is_removed_by_the_next_build(re
 
 @pytest.fixture
 def small_mount(tmp_path):
-    """A real filesystem of our own (tmpfs), which a test may turn read-only."""
-    import subprocess
-
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True).returncode:
-        pytest.skip("this machine does not let the tests mount a filesystem (needs root)")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
+    """A real filesystem of our own, which a test may turn read-only."""
+    with tmpfs(tmp_path / "mnt", "64m") as mount:
+        yield mount
 
 
 def test_a_read_only_index_folder_still_serves_its_index_and_says_why_it_cannot_update(
