@@ -397,14 +397,14 @@ def documents_table(service: Service) -> list[list]:
 
 # ---------------------------------------------------------------- app
 
-# A new answer opens at its first quote: the chat box scrolls to the top of the last
-# message (Gradio's autoscroll, which shows the end, is off), then the source viewer to its hit.
+# A new answer opens at its first quote: the chat box (never the page) scrolls to the top of the
+# last message (Gradio's autoscroll, which shows the end, is off), then the source viewer to its hit.
 SHOW_NEW_ANSWER = """() => [150, 500, 1200].forEach(delay => setTimeout(() => {
-    const messages = document.querySelectorAll('#chat .message');
+    const chat = document.querySelector('#chat'), messages = chat.querySelectorAll('.message');
     const last = messages[messages.length - 1];
     let box = last && last.parentElement;
-    while (box && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
-    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    while (box && chat.contains(box) && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+    if (box && chat.contains(box)) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
 }, delay))"""
 
 
