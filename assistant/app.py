@@ -117,13 +117,19 @@ class Service:
                 self.skipped = {f.path: f.reason for f in error.failures}
                 return BuildReport(failures=error.failures)
             self.assistant = fresh
-            self.skipped = dict(fresh.data.manifest.get("skipped", {}))
+            # From this build's report: an unchanged index keeps the manifest of the build that wrote it.
+            self.skipped = {failure.path: failure.reason for failure in fresh.last_build.failures}
             return fresh.last_build
 
     def documents(self) -> list[str]:
         """The indexed documents' paths, sorted."""
         assistant = self.assistant
         return sorted(assistant.data.documents) if assistant else []
+
+    def removable(self) -> list[str]:
+        """What the user may remove: the indexed documents and the files that were skipped (a damaged
+        DOCX is listed with its reason and can be taken out of the folder from the app)."""
+        return sorted(set(self.documents()) | set(self.skipped))
 
     def safe_path(self, name: str) -> Path:
         """Where an uploaded file may go: its bare name (NFC), inside the documents folder."""
@@ -484,7 +490,7 @@ def _documents_tab(service: Service, filter_docs, gr) -> tuple[list, object]:
                     elem_id="upload")
     status = gr.Textbox(label="Kết quả", interactive=False, elem_id="upload-status")
     with gr.Row():
-        to_remove = gr.Dropdown(service.documents(), value=None, label="Gỡ tài liệu", elem_id="remove-pick")
+        to_remove = gr.Dropdown(service.removable(), value=None, label="Gỡ tài liệu", elem_id="remove-pick")
         confirmed = gr.Checkbox(False, label="Tôi chắc chắn muốn gỡ tài liệu đã chọn", elem_id="remove-confirm")
         remove_button = gr.Button("Gỡ", elem_id="remove")
     with gr.Row():
@@ -493,9 +499,8 @@ def _documents_tab(service: Service, filter_docs, gr) -> tuple[list, object]:
         restore_button = gr.Button("Khôi phục", elem_id="restore")
 
     def library():
-        names = service.documents()
         return (documents_table(service), EMPTY_LIBRARY if service.assistant is None else "",
-                gr.update(choices=names, value=None), gr.update(choices=names),
+                gr.update(choices=service.removable(), value=None), gr.update(choices=service.documents()),
                 gr.update(choices=service.removed_documents(), value=None))
 
     def reindex(progress) -> str:

@@ -53,3 +53,15 @@ def test_removing_the_last_document_leaves_an_empty_library_not_the_removed_text
     service.restore_document(service.removed_documents()[0])
     service.reindex()
     assert service.ask("tập huấn nghiệp vụ cán bộ cơ sở").quotes
+
+
+def test_a_file_that_could_not_be_indexed_is_listed_and_can_be_removed(tmp_path, embedder):
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    (docs / "ghi-chu.txt").write_text("Ban Tổ chức tập huấn nghiệp vụ cho cán bộ cơ sở.", encoding="utf-8")
+    (docs / "hong.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    service = Service(docs, tmp_path / "index", embedder=embedder)
+    assert "hong.docx" in service.skipped and service.removable() == ["ghi-chu.txt", "hong.docx"]
+    service.remove_document("hong.docx")
+    service.reindex()
+    assert service.skipped == {} and service.removable() == ["ghi-chu.txt"]
