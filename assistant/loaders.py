@@ -282,6 +282,8 @@ def clean_layout_text(raw: str) -> str:
 
 #: share of a page's words that are single letters above which its text is letter-spaced
 LETTER_SPACED_SHARE = 0.5
+#: a page joined back has words of about four letters (Vietnamese syllables); longer ones were run together
+MAX_MEAN_SYLLABLE = 8
 
 
 def letter_spaced(text: str) -> bool:
@@ -314,7 +316,9 @@ def _page_texts(reader, notes: list[str]) -> list[str]:
         text = clean_layout_text(page.extract_text(extraction_mode="layout"))
         if letter_spaced(text):
             repaired = clean_layout_text(join_letter_spaced(page.extract_text()))
-            if letter_spaced(repaired) or not repaired:
+            words = repaired.split()
+            # Joined into Vietnamese syllables, not run together where no word boundary was left.
+            if not words or letter_spaced(repaired) or sum(map(len, words)) / len(words) > MAX_MEAN_SYLLABLE:
                 spaced.append(number)
             else:
                 text = repaired

@@ -231,3 +231,19 @@ def test_a_letter_spaced_pdf_is_joined_back_into_words_and_says_so(tmp_path, emb
     assert document.notes == ("chữ giãn từng ký tự ở 1 trang đã được ghép lại thành từ",)
     bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
     assert "Phan Nguyễn Như Khuê" in bot.ask("Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?").quotes[0].text
+
+
+def test_a_letter_spaced_page_that_cannot_be_joined_is_named_in_a_note():
+    from assistant.loaders import _page_texts
+
+    class Page:  # a text layer with no word boundaries left in either of pypdf's modes
+        def extract_text(self, extraction_mode="plain"):
+            return "T r ư ở n g B a n T u y ê n g i á o T h à n h ủ y"
+
+    class Reader:
+        pages = [Page(), Page()]
+
+    notes = []
+    assert _page_texts(Reader(), notes)[0].startswith("T r ư ở n g")  # kept as it is, not guessed at
+    assert notes == ["lớp chữ bị tách từng ký tự ở 2 trang (trang 1, 2) và không ghép lại được: câu hỏi về các "
+                     "trang này có thể không được trả lời; hãy xuất lại PDF từ bản gốc hoặc tải lên bản DOCX/TXT"]
