@@ -391,14 +391,27 @@ def build_status(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
+DOCUMENT_COLUMNS = ["Tài liệu", "Tiêu đề", "Số trang", "Số đoạn", "Lập chỉ mục lúc", "Trạng thái"]
+
+
 def documents_table(service: Service) -> list[list]:
+    """The library, one row a file (``DOCUMENT_COLUMNS``): indexed documents, then skipped files with why."""
     assistant = service.assistant
     manifest = assistant.data.manifest if assistant else {"documents": {}}
-    rows = [[path, info.get("pages") or "", info["chunks"], info["indexed_at"],
-             "; ".join(["đã lập chỉ mục"] + info.get("notes", []))]
+    documents = assistant.data.documents if assistant else {}
+    rows = [[path, documents[path].title or "" if path in documents else "", info.get("pages") or "", info["chunks"],
+             _when(info["indexed_at"]), "; ".join(["đã lập chỉ mục"] + info.get("notes", []))]
             for path, info in sorted(manifest["documents"].items())]
-    rows += [[path, "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(service.skipped.items())]
+    rows += [[path, "", "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(service.skipped.items())]
     return rows
+
+
+def _when(stamp: str) -> str:
+    """An index time as Vietnamese write it: "26/11/2026 17:20" for "2026-11-26T17:20:42"."""
+    try:
+        return time.strftime("%d/%m/%Y %H:%M", time.strptime(stamp, "%Y-%m-%dT%H:%M:%S"))
+    except (TypeError, ValueError):
+        return stamp or ""
 
 
 # ---------------------------------------------------------------- app
@@ -483,8 +496,8 @@ def _documents_tab(service: Service, filter_docs, gr) -> tuple[list, object]:
 
     Returns the components every page load refreshes and the function that refreshes them.
     """
-    table = gr.Dataframe(documents_table(service), headers=["Tài liệu", "Số trang", "Số đoạn", "Lập chỉ mục lúc",
-                         "Trạng thái"], interactive=False, elem_id="doc-table")
+    table = gr.Dataframe(documents_table(service), headers=DOCUMENT_COLUMNS, interactive=False, elem_id="doc-table",
+                         wrap=True)
     empty_note = gr.Markdown(EMPTY_LIBRARY if service.assistant is None else "", elem_id="empty-library")
     files = gr.File(label="Tải lên PDF, TXT, MD, DOCX", file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
                     elem_id="upload")

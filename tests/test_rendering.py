@@ -65,3 +65,15 @@ def test_a_file_that_could_not_be_indexed_is_listed_and_can_be_removed(tmp_path,
     service.remove_document("hong.docx")
     service.reindex()
     assert service.skipped == {} and service.removable() == ["ghi-chu.txt"]
+
+
+def test_the_documents_table_shows_titles_and_vietnamese_times(tmp_path, embedder):
+    from assistant.app import DOCUMENT_COLUMNS, documents_table
+
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    (docs / "bao-cao.md").write_text("# Báo cáo công tác năm 2024\n\nNội dung báo cáo.", encoding="utf-8")
+    (docs / "rong.txt").write_bytes(b"")
+    rows = documents_table(Service(docs, tmp_path / "index", embedder=embedder))
+    assert [dict(zip(DOCUMENT_COLUMNS, row))["Tiêu đề"] for row in rows] == ["Báo cáo công tác năm 2024", ""]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0][4]) and rows[1][5] == "bỏ qua: tệp rỗng"
