@@ -106,3 +106,14 @@ def tmpfs(folder: Path, size: str):
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def assistant_over(folder: Path, embedder, files: dict[str, str]):
+    """An ``Assistant`` over ``files`` (name → text) written into ``folder/docs`` and indexed in ``folder/index``."""
+    from assistant import Assistant
+
+    docs = folder / "docs"
+    docs.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return Assistant.build(docs, folder / "index", embedder=embedder)

@@ -9,6 +9,8 @@ import pytest
 from assistant.answerability import FEATURES, Judge, _Text, analyse, can_answer, holds_kind
 from assistant.squad import perturb_question
 
+from conftest import assistant_over
+
 
 @pytest.mark.parametrize("question, kind", [
     ("Huyện Cần Giờ có bao nhiêu xã?", "count"),
@@ -119,14 +121,9 @@ def test_an_official_s_abbreviated_question_is_answered_like_the_written_out_one
 
 
 def test_a_document_written_with_abbreviations_answers_the_written_out_question(tmp_path, embedder):
-    from assistant import Assistant
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "thong-bao.txt").write_text(
+    bot = assistant_over(tmp_path, embedder, {"thong-bao.txt": (
         "Thực hiện KL 21 của BCH TW, BTV TU yêu cầu các cấp ủy rà soát, sàng lọc ĐV trong quý II.\n"
-        "Hội nghị tổng kết công tác thi đua được tổ chức vào cuối năm.\n", encoding="utf-8")
-    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+        "Hội nghị tổng kết công tác thi đua được tổ chức vào cuối năm.\n")})
     answer = bot.ask("Ban Thường vụ Thành ủy yêu cầu gì khi thực hiện Kết luận 21 của Ban Chấp hành Trung ương?")
     assert not answer.abstained and answer.quotes[0].text.startswith("Thực hiện KL 21 của BCH TW")
 

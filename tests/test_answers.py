@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import NOT_FOUND
 from assistant.evaluation import metrics, run
-from conftest import REPORT
+from conftest import REPORT, assistant_over
 
 TASKS_QUESTION = "Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?"
 
@@ -40,15 +40,9 @@ def test_questions_without_diacritics_find_the_passage_and_offer_the_accented_re
 
 
 def test_a_how_many_question_ranks_first_the_sentence_giving_the_count(tmp_path, embedder):
-    from assistant import Assistant
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "quy-che.txt").write_text(
+    assistant = assistant_over(tmp_path, embedder, {"quy-che.txt": (
         "Hội đồng chấm thực tập\n\nViệc chấm kết quả thực tập doanh nghiệp do hội đồng của khoa thực hiện sau "
-        "khi sinh viên nộp báo cáo. Mỗi hội đồng chấm thực tập gồm 3 người, trong đó có giảng viên hướng dẫn.\n",
-        encoding="utf-8")
-    assistant = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+        "khi sinh viên nộp báo cáo. Mỗi hội đồng chấm thực tập gồm 3 người, trong đó có giảng viên hướng dẫn.\n")})
     best = assistant.retriever.retrieve("Kết quả thực tập do bao nhiêu người chấm?").units[0]
     chunk = assistant.data.chunks[best.chunk]
     assert chunk.unit_text(chunk.units[best.unit]).startswith("Mỗi hội đồng chấm thực tập gồm 3 người")
@@ -240,14 +234,10 @@ def test_in_a_text_without_headings_an_unannounced_list_stops_at_a_paragraph_on_
 
 
 def test_a_passage_repeated_in_another_document_is_quoted_once(tmp_path, embedder):
-    from assistant import Assistant
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
     rule = "Một học kỳ hè có tối thiểu 5 tuần thực học và 1 tuần thi."
-    (docs / "quy-che-2023.txt").write_text(f"Học kỳ chính có 15 tuần thực học. {rule}\n", encoding="utf-8")
-    (docs / "quy-che-2024.txt").write_text(f"{rule}\n\nHọc phí được đóng vào đầu mỗi học kỳ.\n", encoding="utf-8")
-    answer = Assistant.build(docs, tmp_path / "index", embedder=embedder).ask("Học kỳ hè có bao nhiêu tuần thực học?", k=3)
+    bot = assistant_over(tmp_path, embedder, {"quy-che-2023.txt": f"Học kỳ chính có 15 tuần thực học. {rule}\n",
+                                              "quy-che-2024.txt": f"{rule}\n\nHọc phí được đóng vào đầu mỗi học kỳ.\n"})
+    answer = bot.ask("Học kỳ hè có bao nhiêu tuần thực học?", k=3)
     assert not answer.abstained and sum(rule in quote.text for quote in answer.quotes) == 1
 
 
@@ -284,15 +274,10 @@ def _clause(topic: str) -> str:
 
 
 def test_a_quote_cut_inside_a_long_sentence_shows_it_continues_and_cites_the_title(tmp_path, embedder):
-    from assistant import Assistant
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
     topics = ["rà soát hồ sơ đảng viên", "bồi dưỡng lý luận chính trị", "số hoá kho lưu trữ tài liệu",
               "củng cố tổ chức cơ sở đảng"]
     sentence = "Thời gian tới, ngành cần " + "; ".join(_clause(t) for t in topics) + "."
-    (docs / "ke-hoach.txt").write_text(f"Kế hoạch công tác năm 2025\n{sentence}\n", encoding="utf-8")
-    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    bot = assistant_over(tmp_path, embedder, {"ke-hoach.txt": f"Kế hoạch công tác năm 2025\n{sentence}\n"})
     answer = bot.ask("Việc số hoá kho lưu trữ tài liệu được thực hiện như thế nào?", k=1)
     quote = answer.quotes[0]
     assert "số hoá kho lưu trữ" in quote.text and len(sentence) > bot.settings.whole_sentence_chars
@@ -302,14 +287,9 @@ def test_a_quote_cut_inside_a_long_sentence_shows_it_continues_and_cites_the_tit
 
 
 def test_a_clause_of_a_sentence_that_fits_is_quoted_as_the_whole_sentence(tmp_path, embedder):
-    from assistant import Assistant
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
     sentence = "Thời gian tới, ngành cần " + "; ".join(_clause(t) for t in ["rà soát hồ sơ đảng viên",
                                                                           "số hoá kho lưu trữ tài liệu"]) + "."
-    (docs / "ke-hoach.txt").write_text(f"{sentence}\nNgành cũng tổ chức hội nghị sơ kết.\n", encoding="utf-8")
-    bot = Assistant.build(docs, tmp_path / "index", embedder=embedder)
+    bot = assistant_over(tmp_path, embedder, {"ke-hoach.txt": f"{sentence}\nNgành cũng tổ chức hội nghị sơ kết.\n"})
     quote = bot.ask("Việc số hoá kho lưu trữ tài liệu được thực hiện như thế nào?").quotes[0]
     assert quote.text.startswith("Thời gian tới") and quote.text.endswith("giai đoạn mới.")
     assert not quote.continues_before and not quote.continues_after and "một phần" not in quote.citation()
