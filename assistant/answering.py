@@ -290,19 +290,16 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-_CLOSES_SENTENCE = re.compile(r"[.!?…][\"”»’)\]]*$")
-
-
 def opens_mid_sentence(text: str, start: int) -> bool:
     """``text[start:]`` begins inside a sentence: the text before it, on its line, does not end one."""
     before = text[max(0, start - 20):start].rstrip(" \t")
-    return bool(before) and before[-1] not in "\r\n" and not _CLOSES_SENTENCE.search(before)
+    return bool(before) and before[-1] not in "\r\n" and not _ENDS_SENTENCE.search(before)
 
 
 def closes_mid_sentence(text: str, end: int) -> bool:
     """``text[:end]`` stops inside a sentence: more of its line follows and it does not end one."""
     after = text[end:end + 40].lstrip(" \t")[:1]
-    return bool(after) and after not in "\r\n" and not _CLOSES_SENTENCE.search(text[max(0, end - 20):end].rstrip())
+    return bool(after) and after not in "\r\n" and not _ENDS_SENTENCE.search(text[max(0, end - 20):end])
 
 
 def _quote(data: IndexData, chunk_numbers: list[int], first_unit: int, last_unit: int, score: float) -> Quote:
