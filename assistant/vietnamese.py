@@ -77,7 +77,11 @@ def expand_abbreviations(text: str) -> str:
     >>> expand_abbreviations("TP.HCM và UBND")
     'TP.HCM và Ủy ban nhân dân'
     """
-    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], nfc(text))
+    return _written_out(nfc(text))
+
+
+def _written_out(text: str) -> str:
+    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], text)
 
 
 #: Question words and glue that say nothing about *which* passage answers.
@@ -213,8 +217,7 @@ def prepare(text: str) -> str:
     text = _DASHES.sub("-", _INVISIBLE.sub("", nfc(text)))
     for pattern, replacement in _ALIASES:
         text = pattern.sub(replacement, text)
-    text = _LETTER_DIGIT.sub(" ", text)
-    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], text)
+    return _written_out(_LETTER_DIGIT.sub(" ", text))
 
 
 @functools.lru_cache(maxsize=65536)
