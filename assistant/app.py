@@ -24,10 +24,10 @@ from pathlib import Path
 from . import evaluation, store
 from .answering import Answer, Quote
 from .config import NOT_FOUND
+from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .indexing import BuildReport, NothingToIndex
 from .loaders import SUPPORTED_SUFFIXES
-from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
-from .pipeline import Assistant
+from .pipeline import MAX_QUOTES, Assistant, quote_count
 from .store import IndexData
 from .studysheet import to_markdown, write_docx
 from .translations import gradio_i18n
@@ -658,7 +658,7 @@ def build_app(service: Service):
         when the question could not be asked). A malformed ``k`` is refused with a message."""
         count = quote_count(k)
         if count is None:
-            raise gr.Error(f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {k!r}.", title="Lỗi")
+            raise gr.Error(bad_quote_count(k), title="Lỗi")
         return service.ask(question, k=count).to_dict()
 
     with gr.Blocks(title="Trợ lý trích dẫn tài liệu") as app:
@@ -707,24 +707,9 @@ class DownloadOnlyFiles:
         return await self.app(scope, receive, send_as_download)
 
 
-MAX_QUOTES = 20
-
-
-def quote_count(value) -> int | None:
-    """``value`` as a number of quotes (1 to ``MAX_QUOTES``), or None when it is not one.
-
-    >>> [quote_count(v) for v in (3, "5", 2.0, "abc", None, "nan", [3], 0, 21, True)]
-    [3, 5, 2, None, None, None, None, None, None, None]
-    """
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not number.is_integer() or not 1 <= number <= MAX_QUOTES:
-        return None
-    return int(number)
+def bad_quote_count(value) -> str:
+    """Why ``value`` is refused as a number of quotes, for the user (see ``pipeline.quote_count``)."""
+    return f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {value!r}."
 
 
 class LoginGuard:
@@ -817,7 +802,7 @@ def rest_api(service: Service, guard: LoginGuard | None):
         if not isinstance(question, str) or not question.strip():
             return refuse(400, "Thiếu câu hỏi: hãy gửi \"question\" là một câu hỏi bằng chữ.")
         if count is None:
-            return refuse(400, f"k phải là số nguyên từ 1 đến {MAX_QUOTES}, không phải {params.get('k')!r}.")
+            return refuse(400, bad_quote_count(params.get("k")))
         documents = params.get("documents")
         if documents is not None and not (isinstance(documents, list) and all(isinstance(d, str) for d in documents)):
             return refuse(400, "\"documents\" phải là danh sách tên tệp.")

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import evaluation, store
 from .embedding import DEFAULT_EMBEDDER
 from .indexing import NothingToIndex
-from .pipeline import Assistant
+from .pipeline import MAX_QUOTES, Assistant
 from .squad import SquadFileError
 
 
@@ -153,8 +153,8 @@ def _quote_count(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 20:
-        raise argparse.ArgumentTypeError(f"{value} is outside 1..20")
+    if not 1 <= value <= MAX_QUOTES:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1..{MAX_QUOTES}")
     return value
 
 
@@ -172,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question with verbatim quotes")
     ask.add_argument("question")
     ask.add_argument("--index", default="index", help="folder of the built index")
-    ask.add_argument("--k", type=_quote_count, default=3, help="how many quotes at most (1 to 20)")
+    ask.add_argument("--k", type=_quote_count, default=3, help=f"how many quotes at most (1 to {MAX_QUOTES})")
     ask.add_argument("--json", action="store_true", help="print only the JSON answer on standard output")
     ask.set_defaults(run=cmd_ask)
 

@@ -25,6 +25,25 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|con ve)\b|\b(thi sao|the nao|ra 
 _NUMBER = re.compile(r"\b\d+\b")
 
 MAX_QUESTION_CHARS = 2000
+#: the most quotes one answer may hold
+MAX_QUOTES = 20
+
+
+def quote_count(value) -> int | None:
+    """``value`` as a number of quotes (1 to ``MAX_QUOTES``), or None when it is not one.
+
+    >>> [quote_count(v) for v in (3, "5", 2.0, "abc", None, "nan", [3], 0, 21, True)]
+    [3, 5, 2, None, None, None, None, None, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not number.is_integer() or not 1 <= number <= MAX_QUOTES:
+        return None
+    return int(number)
 
 
 class EmbedderMismatch(store.IndexUnavailable):
@@ -159,7 +178,7 @@ class Assistant:
         if documents is not None and not set(documents) & set(self.data.documents):
             return Answer(text, True, [], message="Không có tài liệu nào trong số đã chọn để tìm; hãy chọn lại "
                                                   "(hoặc bỏ chọn để tìm trong mọi tài liệu).")
-        k = max(1, min(int(k), 20))
+        k = max(1, min(int(k), MAX_QUOTES))
         # Officials write "KL 14 của BCT": searched as "Kết luận 14 của Bộ Chính trị" (never shown as an answer).
         text = expand_abbreviations(text)
         searched = follow_up_question(text, previous)
