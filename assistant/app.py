@@ -19,6 +19,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from . import evaluation, store
@@ -79,6 +80,13 @@ EMPTY_LIBRARY = ("Thư viện chưa có tài liệu nào để trả lời. Hãy
                  "ở thẻ “Tài liệu”, hoặc chép vào thư mục tài liệu rồi khởi động lại.")
 
 
+def ask_library(assistant: Assistant | None, question: str, **options) -> Answer:
+    """``assistant.ask``, or the ``EMPTY_LIBRARY`` message when there is no library to answer from."""
+    if assistant is None:
+        return Answer(question, True, [], message=EMPTY_LIBRARY)
+    return assistant.ask(question, **options)
+
+
 class Service:
     """The assistant behind the app; re-indexing swaps it in while answers continue.
 
@@ -101,10 +109,7 @@ class Service:
             self.reindex()
 
     def ask(self, question: str, k: int = 3, documents: set[str] | None = None) -> Answer:
-        assistant = self.assistant
-        if assistant is None:
-            return Answer(question, True, [], message=EMPTY_LIBRARY)
-        return assistant.ask(question, k=k, documents=documents)
+        return ask_library(self.assistant, question, k=k, documents=documents)
 
     def reindex(self, progress=None) -> BuildReport:
         """Index the documents folder as it is now; an empty library leaves no assistant."""
@@ -275,7 +280,7 @@ def question_words(question: str) -> Highlight:
     accented, content = has_diacritics(question), content_keys(question)
     prepared = prepare(question)
     tokens = tokenize(prepared)
-    marks = Highlight(accented, frozenset(), frozenset())
+    key = attrgetter("key" if accented else "folded")
     is_content = [t.folded in content for t in tokens]
     pairs, words = set(), set()
     for n, token in enumerate(tokens):
@@ -284,9 +289,9 @@ def question_words(question: str) -> Highlight:
         joined_after = n + 1 < len(tokens) and is_content[n + 1] and _adjacent(prepared, token, tokens[n + 1])
         joined_before = n > 0 and is_content[n - 1] and _adjacent(prepared, tokens[n - 1], token)
         if joined_after:
-            pairs.add((marks.key(token), marks.key(tokens[n + 1])))
+            pairs.add((key(token), key(tokens[n + 1])))
         if not joined_after and not joined_before:
-            words.add(marks.key(token))
+            words.add(key(token))
     return Highlight(accented, frozenset(pairs), frozenset(words))
 
 
@@ -399,7 +404,7 @@ def documents_table(service: Service) -> list[list]:
     assistant = service.assistant
     manifest = assistant.data.manifest if assistant else {"documents": {}}
     documents = assistant.data.documents if assistant else {}
-    rows = [[path, documents[path].title or "" if path in documents else "", info.get("pages") or "", info["chunks"],
+    rows = [[path, documents[path].title or "", info.get("pages") or "", info["chunks"],
              _when(info["indexed_at"]), "; ".join(["đã lập chỉ mục"] + info.get("notes", []))]
             for path, info in sorted(manifest["documents"].items())]
     rows += [[path, "", "", 0, "", f"bỏ qua: {reason}"] for path, reason in sorted(service.skipped.items())]
@@ -460,11 +465,8 @@ def _chat_tab(service: Service, gr) -> dict:
 
     def respond(message, history, last_question, filter_docs, k):
         assistant = service.assistant  # one index for the whole answer, even if an update lands meanwhile
-        if assistant is None:
-            answer = Answer(message or "", True, [], message=EMPTY_LIBRARY)
-        else:
-            answer = assistant.ask(message or "", k=int(k), documents=set(filter_docs) if filter_docs else None,
-                                   previous=last_question)
+        answer = ask_library(assistant, message or "", k=int(k), documents=set(filter_docs) if filter_docs else None,
+                             previous=last_question)
         data = assistant.data if assistant else None
         history = list(history or []) + [{"role": "user", "content": literal(message or "")},
                                          {"role": "assistant", "content": answer_html(answer, data)}]
