@@ -211,7 +211,6 @@ def build_index(
                             for note in d.notes]
             data, report.units_embedded, report.units_reused = build_from_documents(
                 documents, embedder, previous, progress)
-            data.manifest["skipped"] = {f.path: f.reason for f in report.failures}
             store.save(data, index_dir)
             report.changed = True
     report.documents, report.chunks = len(data.documents), len(data.chunks)
