@@ -188,20 +188,20 @@ MAX_STRAY_BYTES = 3
 def _decode_mixed(data: bytes, notes: list[str]) -> str:
     """A file that is not all UTF-8: a few stray bytes, or lines in another code page."""
     lines = data.splitlines(keepends=True)
-    broken = [n for n, line in enumerate(lines, 1) if not _is_utf8(line)]
+    broken = {n for n, line in enumerate(lines, 1) if not _is_utf8(line)}
     utf8 = data.decode("utf-8", errors="replace")
     if len(broken) <= MAX_STRAY_BYTES and legacy.has_unicode_vietnamese(utf8) and \
             utf8.count("\ufffd") <= MAX_STRAY_BYTES:
-        notes.append(f"{utf8.count(chr(0xFFFD))} byte không phải UTF-8 (dòng {', '.join(map(str, broken))}) "
+        notes.append(f"{utf8.count(chr(0xFFFD))} byte không phải UTF-8 (dòng {', '.join(map(str, sorted(broken)))}) "
                      "được thay bằng ký tự �")
         return utf8
     decoded, windows = [], 0
-    for line in lines:
-        if _is_utf8(line):
+    for number, line in enumerate(lines, 1):
+        if number not in broken:
             decoded.append(line.decode("utf-8"))
             continue
         latin = line.decode("cp1252", errors="replace")
-        if legacy.looks_like(latin) or legacy.file_encoding(latin):
+        if legacy.file_encoding(latin):
             decoded.append(latin)  # TCVN3 or VNI: converted with the others by _convert_legacy
         else:
             # Windows-1258 writes tones as combining marks: compose them.

@@ -330,7 +330,8 @@ def load(index_dir: Path, verify: bool = True) -> IndexData:
     try:
         raw_documents = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {
-            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"]), d.get("title"), tuple(d.get("notes", ()))) for p, d in raw_documents.items()
+            p: Document(p, d["text"], d["sha256"], tuple(d["page_starts"]), d.get("title"), tuple(d.get("notes", ())))
+            for p, d in raw_documents.items()
         }
         chunks = ChunkTable.load(generation, documents)
         dense = faiss.read_index(str(generation / "dense.faiss"))
