@@ -38,6 +38,27 @@ def test_a_count_needs_a_number_of_the_thing_counted():
     assert not holds_kind(_Text.of("đo lường bằng sản phẩm của cơ quan báo chí"), asked)  # no number at all
 
 
+def test_the_words_of_what_is_counted_may_stand_apart_in_the_answer():
+    asked = analyse("Có bao nhiêu người chết vì bệnh dịch hạch ở Paris năm 1466?")
+    assert asked.counted == analyse("bao nhiêu người chết").counted and len(asked.counted) == 2
+    assert holds_kind(_Text.of("Năm 1466, khoảng 40.000 người đã chết vì bệnh dịch hạch ở Paris."), asked)
+    assert not holds_kind(_Text.of("Năm 1466, khoảng 40.000 người đã rời Paris."), asked)
+
+
+def test_a_year_the_paragraph_writes_agrees_even_beside_another_year_of_the_same_name():
+    from assistant.answerability import features
+
+    numbers_agree = FEATURES.index("numbers_context")
+    asked = analyse("Dân số Warsaw năm 1901 là bao nhiêu?")
+    sentence = "Theo điều tra dân số năm 1901, thành phố có 711.988 người."
+    paragraph = f"{sentence} Hầu hết đã bị phá hủy trong Cuộc nổi dậy Warsaw năm 1944."
+    assert features(asked, sentence, paragraph, 0.9, 1, 1, 1, 0, 0)[numbers_agree] == 1.0
+    # ... but a paragraph on "Chuyên đề năm 2024" that never writes 2023 does not answer the 2023 one
+    asked = analyse("Chuyên đề năm 2023 có tên là gì?")
+    paragraph = "Triển khai Chuyên đề năm 2024 “Học tập và làm theo tư tưởng Hồ Chí Minh”."
+    assert features(asked, paragraph, paragraph, 0.9, 1, 1, 1, 0, 0, opening="Báo cáo năm 2023")[numbers_agree] == 0.0
+
+
 def test_a_year_is_not_an_amount_of_money():
     asked = analyse("Ngân sách quốc phòng năm 2024 là bao nhiêu?")
     assert not holds_kind(_Text.of("bước vào năm 2025, năm bản lề về quốc phòng"), asked)
