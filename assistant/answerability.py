@@ -104,6 +104,9 @@ class Asked:
     numbered: dict[tuple[str, str], str] = field(default_factory=dict)  # the two words before each number
     titled: tuple[str, ...] = ()  # what a name question names ("chủ đề", "khẩu hiệu"), as folded syllables
     period: str | None = None  # "ahead" ("thời gian tới") or "past" ("thời gian qua"): the time asked about
+    #: the names that open with a title or office ("Chủ tịch Ủy ban nhân dân TPHCM"): who or what
+    #: the question is about, so each must be held, however many other names it writes
+    offices: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,15 +188,17 @@ def _number(key: str) -> str | None:
     return _NUMBER_WORDS.get(key)
 
 
-def _names(question: _Text) -> list[tuple[str, ...]]:
-    """Runs of capitalised words ("Ban Tổ chức Thành ủy TPHCM", "Bộ Chính trị"), and numbered documents.
+def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Runs of capitalised words ("Ban Tổ chức Thành ủy TPHCM", "Bộ Chính trị"), and numbered documents;
+    and, apart, those of them that open with a title or office.
 
     Inside a run a lower-case syllable may follow a capitalised one ("Tổ chức", "Thành ủy"); a
     number after a run is not part of it ("Logo ABC 2001": a year the numbers check holds on its
     own), but a numbered document is a name ("Kết luận 14"). A run neither starts nor ends in lower case, nor crosses
     punctuation. The question's first word is capitalised by convention: it opens a name only
     when it is a title ("Trưởng Ban …") or written in capitals ("IELTS"); a form of address
-    ("Ông", "đồng chí") is not part of a name.
+    ("Ông", "đồng chí") is not part of a name. A title keeps its own syllables ("Chủ tịch nước"
+    is the name "Chủ tịch", not "Chủ").
     """
     words, capital = question.folded, question.capital
     runs, current = [], []
@@ -205,19 +210,23 @@ def _names(question: _Text) -> list[tuple[str, ...]]:
         runs.append(current)
         current = [i] if capital[i] else []
     runs.append(current)
-    names = []
+    names, offices = [], []
     for run in runs:
         opening = question.raw.split(maxsplit=1)[0] if question.raw.strip() else ""
         if run and run[0] == 0 and not _role_at(question.keys, 0) and not (len(opening) > 1 and opening.isupper()):
             run = run[1:]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
-        while run and not capital[run[-1]]:
+        office = bool(run) and _role_at(question.keys, run[0])
+        title = 2 if office and question.keys[run[0]:run[0] + 2] in _ROLES else 1
+        while len(run) > title and not capital[run[-1]]:
             run = run[:-1]
         if run:
             names.append(tuple(words[i] for i in run))
+            if office:
+                offices.append(names[-1])
     names += [tuple(m.group().split()) for m in _DOCUMENT_HEADS.finditer(" ".join(words))]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names)), list(dict.fromkeys(offices))
 
 
 def analyse(question: str) -> Asked:
@@ -251,11 +260,12 @@ def analyse(question: str) -> Asked:
                 counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, following))
                 break
     numbers = frozenset(n for n, key in zip(text.numbers, text.keys) if key.isdigit())
-    names = tuple(n for n in _names(text) if not all(w.isdigit() for w in n))
+    names, offices = _names(text)
+    names = tuple(n for n in names if not all(w.isdigit() for w in n))
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
-                 tuple(titled.group().split()) if titled else (), _period(folded))
+                 tuple(titled.group().split()) if titled else (), _period(folded), tuple(offices))
 
 
 # The time a question or sentence is about: what lies ahead ("nhiệm vụ thời gian tới") or what is
@@ -267,6 +277,16 @@ _PERIODS = (("ahead", re.compile(r"\b(thoi gian toi|sap toi|toi day|nam toi|nhie
 def _period(folded: str) -> str | None:
     found = [name for name, pattern in _PERIODS if pattern.search(folded)]
     return found[0] if len(found) == 1 else None
+
+
+# A number after these is a date, not a count: "năm 2023", "tháng 8", "ngày 31", "nhiệm kỳ 2020 - 2025".
+_DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
+
+
+def _is_date(text: _Text, i: int) -> bool:
+    """The number at ``i`` dates something ("năm 2023", the 2025 of "2020 - 2025") rather than counts it."""
+    return i > 0 and (text.folded[i - 1] in _DATE_WORDS
+                      or (len(text.keys[i]) == 4 and len(text.keys[i - 1]) == 4 and text.keys[i - 1].isdigit()))
 
 
 def _new_numbers(text: _Text, asked: Asked) -> list[int]:
@@ -281,6 +301,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind is None:
         return True
     if kind == "count":
+        numbers = [i for i in numbers if not _is_date(text, i)]
         if not asked.counted:
             return bool(numbers)
         # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
@@ -355,6 +376,11 @@ def _share(items, holder) -> float:
     return share if len(items) > 1 else float(share == 1.0)
 
 
+def _names_held(asked: Asked, text: _Text) -> float:
+    """Share of the question's names ``text`` holds (``_share``); 0 when it lacks a title asked about."""
+    return _share(asked.names, text.holds) if all(map(text.holds, asked.offices)) else 0.0
+
+
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
              context_coverage: float, unknown: float, unknown_pairs: float, opening: str = "") -> list[float]:
     """The judge's inputs for one candidate sentence read in its paragraph (``context``).
@@ -374,7 +400,7 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
                if written.get(words, {n}) - {n} and n not in written[words] and n not in c.numbers}
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, asked)),
-            _share(asked.names, s.holds), _share(asked.names, whole.holds),
+            _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
             _share(asked.numbers, lambda n: n in whole.numbers and n not in clashes),
             unknown, unknown_pairs, float(asked.period is None or _period(" ".join(s.folded)) in (None, asked.period))]

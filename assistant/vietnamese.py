@@ -87,11 +87,14 @@ def _written_out(text: str) -> str:
 #: Question words and glue that say nothing about *which* passage answers.
 STOPWORDS = frozenset(
     "là gì nào sao bao nhiêu ai của những các được có thế như về và trong cho thì với đã sẽ "
-    "này đó ra mấy không hay hoặc một theo từ khi nào đâu vậy còn the what which who how are is "
-    "of in to a an do does "
+    "này đó ra mấy không hay hoặc một theo từ khi nào đâu vậy còn do "
     # how a student or an official addresses the reader: "em muốn hỏi …, em phải làm sao ạ?"
     "em tôi ạ ơi nhé nhỉ dạ vâng hả".split()
 )
+#: The same for a question asked in English. Only such a question loses them: "an", "to", "the"
+#: and "a" are Vietnamese syllables too ("công an", "an ninh", "to chuc" for "tổ chức", "the che").
+ENGLISH_STOPWORDS = frozenset("the what which who how why when where are is of in to a an do does".split())
+_ENGLISH_MARKERS = frozenset("what which who how why when where are is does of".split())
 
 
 @dataclass(frozen=True)
@@ -281,11 +284,17 @@ def content_keys(text: str) -> set[str]:
     """Folded keys of the words that carry meaning (question words dropped).
 
     Stop words are recognised by their accented key, so "trọng" stays while
-    "trong" goes; a text without diacritics can only be judged folded.
+    "trong" goes; a text without diacritics can only be judged folded. English
+    glue goes only from a question that reads as English.
+
+    >>> sorted(content_keys("Công an thành phố làm gì?")), sorted(content_keys("What are the tasks?"))
+    (['an', 'cong', 'lam', 'pho', 'thanh'], ['tasks'])
     """
     accented = has_diacritics(text)
-    return {
-        t.folded
-        for t in tokenize(prepare(text))
-        if (t.key not in _STOP_KEYS if accented else t.folded not in _STOP_FOLDED)
-    }
+    tokens = tokenize(prepare(text))
+    if accented:
+        return {t.folded for t in tokens if t.key not in _STOP_KEYS}
+    stop = _STOP_FOLDED
+    if any(t.folded in _ENGLISH_MARKERS for t in tokens):
+        stop = stop | ENGLISH_STOPWORDS
+    return {t.folded for t in tokens if t.folded not in stop}

@@ -72,6 +72,26 @@ def test_a_deputy_is_not_the_head_named_in_the_question():
     assert _Text.of("đồng chí B, Trưởng Ban Tổ chức Thành ủy").holds(asked.names[0])
 
 
+def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writes():
+    from assistant.answerability import features
+
+    names_agree = FEATURES.index("names_context")
+    # "Chủ tịch nước" is the title "Chủ tịch", not "Chủ" (which "chủ động" holds)
+    assert analyse("Ai là Chủ tịch nước?").offices == (("chu", "tich"),)
+    asked = analyse("Giám đốc Sở Thông tin và Truyền thông là ai?")
+    sentence = "Ban Tuyên giáo phối hợp truyền thông với các cơ quan báo chí."
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 0.0
+    sentence = "Giám đốc Sở Thông tin và Truyền thông Lâm Đình Thắng cho biết."
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 1.0
+
+
+def test_a_year_is_not_a_count():
+    asked = analyse("Ngành tuyên giáo có bao nhiêu cán bộ?")
+    assert not holds_kind(_Text.of("Đội ngũ cán bộ năm 2024 cần được nâng cao."), asked)
+    assert not holds_kind(_Text.of("Chăm lo cán bộ trong nhiệm kỳ 2020 - 2025."), asked)
+    assert holds_kind(_Text.of("Toàn ngành có 1.200 cán bộ."), asked)
+
+
 def test_numbers_are_matched_however_they_are_written():
     asked = analyse("Đại hội lần thứ 12 diễn ra khi nào?")
     assert "12" in asked.numbers
@@ -115,6 +135,9 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Chuyên đề năm 2023 có tên là gì?",
     "Ngan sach quoc phong nam 2024 la bao nhieu?",
     "Chủ đề năm 2024 của Đảng bộ thành phố là gì?",  # mentioned, never stated
+    "Ai là Chủ tịch nước?",
+    "Ai là Chủ tịch UBND TPHCM?",
+    "Giám đốc Sở Thông tin và Truyền thông là ai?",
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)

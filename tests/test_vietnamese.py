@@ -63,6 +63,13 @@ def test_content_keys_drop_question_words_but_keep_look_alikes():
     assert "trong" in keys and "gi" not in keys and "nhung" not in keys
 
 
+def test_english_glue_is_dropped_only_from_an_english_question():
+    # "an", "to", "in" are Vietnamese syllables too: "an ninh", "tổ chức" typed "to chuc", "in ấn"
+    assert {"an", "ninh"} <= content_keys("Công tác an ninh năm 2024 ra sao?")
+    assert {"to", "chuc", "in", "an"} <= content_keys("ban to chuc in an tai lieu lam gi")
+    assert content_keys("What are the 2024 propaganda tasks?") == {"2024", "propaganda", "tasks"}
+
+
 def test_invisible_characters_do_not_split_words():
     assert [t.folded for t in tokenize(prepare("nhiệm\u200b vụ"))] == ["nhiem", "vu"]
 
