@@ -82,6 +82,8 @@ _BETWEEN_NAMES = "tại ở cho với về bởi để vào lên ra trên dướ
 _STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 _NOT_COUNTED = _STOP_KEYS | _STOP_FOLDED  # glue after "bao nhiêu" ends the thing counted
+# "… có / đạt / tổng cộng bao nhiêu", "… năm 1901 là bao nhiêu": glue and dates are not what is counted
+_NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam", "thang", "ngay"}
 # Names the matching keys write in lower case ("TP.HCM" is keyed "tphcm").
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
@@ -107,6 +109,9 @@ class Asked:
     #: the names that open with a title or office ("Chủ tịch Ủy ban nhân dân TPHCM"): who or what
     #: the question is about, so each must be held, however many other names it writes
     offices: tuple[tuple[str, ...], ...] = ()
+    #: what a count is of when nothing follows "bao nhiêu" ("Dân số TPHCM là bao nhiêu?": "dân", "số"),
+    #: as matching keys like ``counted``: one of them must stand by the number
+    subject: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -252,12 +257,15 @@ def analyse(question: str) -> Asked:
                             or _MONEY_FOLDED & set(zip(text.folded, text.folded[1:]))):
         kind = "amount"
     counted: tuple[str, ...] = ()
+    subject: frozenset[str] = frozenset()
     if kind == "count":
-        words = text.folded
+        words, keys = text.folded, (text.keys if accented else text.folded)
         for i, word in enumerate(words):
             if (word == "nhieu" and i and words[i - 1] == "bao") or text.keys[i] == _ACCENTED_ONLY["count"][1]:
-                following = text.keys[i + 1:i + 3] if accented else text.folded[i + 1:i + 3]
-                counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, following))
+                counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, keys[i + 1:i + 3]))
+                if not counted and word == "nhieu":
+                    subject = frozenset(k for k, w, n in zip(keys[:i - 1], words, text.numbers)
+                                        if n is None and k not in _NOT_SUBJECT and w not in _NOT_SUBJECT)
                 break
     numbers = frozenset(n for n, key in zip(text.numbers, text.keys) if key.isdigit())
     names, offices = _names(text)
@@ -265,7 +273,7 @@ def analyse(question: str) -> Asked:
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
-                 tuple(titled.group().split()) if titled else (), _period(folded), tuple(offices))
+                 tuple(titled.group().split()) if titled else (), _period(folded), tuple(offices), subject)
 
 
 # The time a question or sentence is about: what lies ahead ("nhiệm vụ thời gian tới") or what is
@@ -303,7 +311,9 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind == "count":
         numbers = [i for i in numbers if not _is_date(text, i)]
         if not asked.counted:
-            return bool(numbers)
+            # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"
+            near = (text.keys if asked.accented else words)
+            return any(not asked.subject or set(near[max(0, i - 3):i + 4]) & asked.subject for i in numbers)
         # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
         # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
         # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";

@@ -92,6 +92,12 @@ def test_a_year_is_not_a_count():
     assert holds_kind(_Text.of("Toàn ngành có 1.200 cán bộ."), asked)
 
 
+def test_a_count_asked_of_its_subject_needs_a_number_by_that_subject():
+    asked = analyse("Dân số Warsaw năm 1901 là bao nhiêu?")
+    assert holds_kind(_Text.of("Theo điều tra dân số năm 1901, trong số 711.988 người, 56% là người Công giáo."), asked)
+    assert not holds_kind(_Text.of("Tổng kết 40 năm đổi mới, kỷ niệm 50 năm Ngày Giải phóng."), asked)
+
+
 def test_numbers_are_matched_however_they_are_written():
     asked = analyse("Đại hội lần thứ 12 diễn ra khi nào?")
     assert "12" in asked.numbers
@@ -138,6 +144,7 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Ai là Chủ tịch nước?",
     "Ai là Chủ tịch UBND TPHCM?",
     "Giám đốc Sở Thông tin và Truyền thông là ai?",
+    "Dân số TPHCM là bao nhiêu?",
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
