@@ -54,7 +54,10 @@ _ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", 
 _MONEY = frozenset("dong vnd usd do la trieu ti nghin ngan xu euro".split())
 # A "how many" question about these asks for an amount of money (accented keys: "lượng" is not "lương").
 _MONEY_ASKED = frozenset(syllable_keys(w)[0] for w in "lương giá vốn tiền phí".split()) | {
-    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in ("ngân sách", "thu nhập", "doanh thu")}
+    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in (
+        "ngân sách", "thu nhập", "doanh thu", "phụ cấp", "trợ cấp", "thù lao", "học bổng")}
+# "đánh giá" (to assess) and "giá trị" (a value) are not prices
+_NOT_MONEY = frozenset(tuple(syllable_keys(w)[0] for w in pair.split()) for pair in ("đánh giá", "giá trị"))
 # ... and the pairs that say so without diacritics too (a reading cannot restore words no document holds).
 _MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
     "ngan sach", "kinh phi", "chi phi", "hoc phi", "le phi", "muc luong", "tien luong", "gia ve", "gia tien",
@@ -66,7 +69,8 @@ _PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong n
 _ROLES = frozenset(syllable_keys(w)[0] for w in "trưởng phó vua".split()) | {
     tuple(syllable_keys(w)[0] for w in pair.split()) for pair in (
         "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký", "giáo sư", "tiến sĩ", "thủ tướng",
-        "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó", "cố vấn", "giảng viên")}
+        "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó", "cố vấn", "giảng viên", "bộ trưởng",
+        "thứ trưởng", "chánh văn", "chánh án", "viện trưởng", "hiệu trưởng", "cục trưởng", "vụ trưởng")}
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -253,7 +257,8 @@ def analyse(question: str) -> Asked:
         break
     pairs = set(zip(text.keys, text.keys[1:]))
     accented = has_diacritics(question)
-    if kind == "count" and (_MONEY_ASKED & set(text.keys) or _MONEY_ASKED & pairs
+    money_words = set(text.keys) - {key for pair in pairs & _NOT_MONEY for key in pair}
+    if kind == "count" and (_MONEY_ASKED & money_words or _MONEY_ASKED & pairs
                             or _MONEY_FOLDED & set(zip(text.folded, text.folded[1:]))):
         kind = "amount"
     counted: tuple[str, ...] = ()
@@ -291,10 +296,13 @@ def _period(folded: str) -> str | None:
 _DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 
 
-def _is_date(text: _Text, i: int) -> bool:
-    """The number at ``i`` dates something ("năm 2023", the 2025 of "2020 - 2025") rather than counts it."""
-    return i > 0 and (text.folded[i - 1] in _DATE_WORDS
-                      or (len(text.keys[i]) == 4 and len(text.keys[i - 1]) == 4 and text.keys[i - 1].isdigit()))
+def _not_a_count(text: _Text, i: int) -> bool:
+    """The number at ``i`` dates something ("năm 2023", the 2025 of "2020 - 2025") or numbers a
+    name ("Đại hội XIII", "Kết luận 14", "lần thứ 12") rather than counts anything."""
+    return i > 0 and (text.folded[i - 1] in _DATE_WORDS or text.folded[i - 1] == "thu"
+                      or (len(text.keys[i]) == 4 and len(text.keys[i - 1]) == 4 and text.keys[i - 1].isdigit())
+                      or text.folded[max(0, i - 2):i] == ("dai", "hoi")
+                      or bool(_DOCUMENT_HEADS.fullmatch(" ".join(text.folded[max(0, i - 2):i + 1]))))
 
 
 def _new_numbers(text: _Text, asked: Asked) -> list[int]:
@@ -309,11 +317,12 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind is None:
         return True
     if kind == "count":
-        numbers = [i for i in numbers if not _is_date(text, i)]
+        numbers = [i for i in numbers if not _not_a_count(text, i)]
         if not asked.counted:
             # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"
             near = (text.keys if asked.accented else words)
-            return any(not asked.subject or set(near[max(0, i - 3):i + 4]) & asked.subject for i in numbers)
+            return any(set(near[max(0, i - 3):i + 4]) & asked.subject for i in numbers) if asked.subject \
+                else bool(numbers)
         # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
         # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
         # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";

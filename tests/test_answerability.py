@@ -85,11 +85,17 @@ def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writ
     assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 1.0
 
 
-def test_a_year_is_not_a_count():
+def test_a_year_or_the_number_of_a_congress_or_document_is_not_a_count():
     asked = analyse("Ngành tuyên giáo có bao nhiêu cán bộ?")
     assert not holds_kind(_Text.of("Đội ngũ cán bộ năm 2024 cần được nâng cao."), asked)
     assert not holds_kind(_Text.of("Chăm lo cán bộ trong nhiệm kỳ 2020 - 2025."), asked)
+    assert not holds_kind(_Text.of("Cán bộ quán triệt Nghị quyết Đại hội XIII và Kết luận 14."), asked)
     assert holds_kind(_Text.of("Toàn ngành có 1.200 cán bộ."), asked)
+
+
+def test_an_allowance_is_money_and_an_assessment_is_not():
+    assert analyse("Mức phụ cấp cho cán bộ tuyên giáo là bao nhiêu?").kind == "amount"
+    assert analyse("Đánh giá cuối kỳ diễn ra trong bao nhiêu tuần?").kind == "count"
 
 
 def test_a_count_asked_of_its_subject_needs_a_number_by_that_subject():
@@ -145,6 +151,7 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Ai là Chủ tịch UBND TPHCM?",
     "Giám đốc Sở Thông tin và Truyền thông là ai?",
     "Dân số TPHCM là bao nhiêu?",
+    "Ai là Bộ trưởng Bộ Thông tin và Truyền thông?",
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
