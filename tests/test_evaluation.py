@@ -32,3 +32,12 @@ def test_a_malformed_question_is_named_with_its_line_and_the_reason_in_vietnames
     with pytest.raises(QAFileError, match=reason) as error:
         load_qa(path)
     assert "qa.jsonl" in str(error.value)
+
+
+def test_the_team_s_user_questions_load_and_quote_the_report_exactly():
+    from conftest import REPORT, ROOT
+
+    items = load_qa(ROOT / "eval" / "user-questions.jsonl")
+    report = " ".join((ROOT / "documents" / REPORT).read_text(encoding="utf-8").split())
+    assert sum(not item.answerable for item in items) == 50
+    assert all(item.answer in report for item in items if item.answerable)
