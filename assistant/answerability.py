@@ -66,11 +66,14 @@ _TEMPORAL = frozenset("khi sau truoc trong han thoi gian diem luc ngay thang nam
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 _PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
-_ROLES = frozenset(syllable_keys(w)[0] for w in "trưởng phó vua".split()) | {
-    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in (
-        "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký", "giáo sư", "tiến sĩ", "thủ tướng",
-        "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó", "cố vấn", "giảng viên", "bộ trưởng",
-        "thứ trưởng", "chánh văn", "chánh án", "viện trưởng", "hiệu trưởng", "cục trưởng", "vụ trưởng")}
+_ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký",
+               "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",
+               "cố vấn", "giảng viên", "bộ trưởng", "thứ trưởng", "chánh văn", "chánh án", "viện trưởng",
+               "hiệu trưởng", "cục trưởng", "vụ trưởng")
+_ROLES = frozenset(syllable_keys(w)[0] if " " not in w else tuple(syllable_keys(x)[0] for x in w.split())
+                   for w in _ROLE_WORDS)
+# ... and folded, for syllables typed without diacritics ("Chu tich nuoc")
+_ROLES_FOLDED = frozenset(fold(w) if " " not in w else tuple(fold(w).split()) for w in _ROLE_WORDS)
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -92,9 +95,17 @@ _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
 
-def _role_at(keys: tuple[str, ...], i: int) -> bool:
-    """A title or office begins at syllable ``i`` ("trưởng", "bí thư")."""
-    return keys[i] in _ROLES or keys[i:i + 2] in _ROLES
+def _title_at(text: "_Text", i: int) -> int:
+    """How many syllables of a title or office begin at syllable ``i``: 2 ("bí thư"), 1 ("trưởng") or 0.
+
+    Syllables typed without diacritics are read folded ("Chu tich" is "Chủ tịch"); typed with them,
+    "Trường" (a school) is not "trưởng".
+    """
+    keys, folded = text.keys[i:i + 2], text.folded[i:i + 2]
+    bare = tuple(k == f for k, f in zip(keys, folded))
+    if keys in _ROLES or (len(bare) == 2 and all(bare) and folded in _ROLES_FOLDED):
+        return 2
+    return int(keys[0] in _ROLES or (bare[0] and folded[0] in _ROLES_FOLDED))
 
 
 @dataclass(frozen=True)
@@ -222,13 +233,13 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     names, offices = [], []
     for run in runs:
         opening = question.raw.split(maxsplit=1)[0] if question.raw.strip() else ""
-        if run and run[0] == 0 and not _role_at(question.keys, 0) and not (len(opening) > 1 and opening.isupper()):
+        if run and run[0] == 0 and not _title_at(question, 0) and not (len(opening) > 1 and opening.isupper()):
             run = run[1:]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
-        office = bool(run) and _role_at(question.keys, run[0])
-        title = 2 if office and question.keys[run[0]:run[0] + 2] in _ROLES else 1
-        while len(run) > title and not capital[run[-1]]:
+        title = _title_at(question, run[0]) if run else 0
+        office = title > 0
+        while len(run) > max(title, 1) and not capital[run[-1]]:
             run = run[:-1]
         if run:
             names.append(tuple(words[i] for i in run))
@@ -345,7 +356,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind == "time":
         return bool(numbers) or bool(set(words) & _TEMPORAL)
     if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
-        return any(((cap and i) or _role_at(text.keys, i)) and w not in asked.words
+        return any(((cap and i) or _title_at(text, i)) and w not in asked.words
                    for i, (w, cap) in enumerate(zip(words, text.capital)))
     if kind == "name":
         # The theme, slogan or motto asked for must be stated: its name, then in the same clause a
@@ -357,7 +368,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return bool(re.search(r"[“\"«]", text.raw)) or any(
             cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(words, text.capital)))
     if kind == "role":
-        return any(_role_at(text.keys, i) for i in range(len(words)))
+        return any(_title_at(text, i) for i in range(len(words)))
     if kind == "place":
         return bool(set(words) & _PLACES) or any(text.capital[1:])
     if kind == "reason":

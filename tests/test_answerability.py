@@ -85,6 +85,12 @@ def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writ
     assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 1.0
 
 
+def test_a_title_typed_without_diacritics_is_still_a_title_but_a_school_is_not():
+    assert analyse("Ai la Chu tich nuoc?").offices == (("chu", "tich"),)
+    assert analyse("Giam doc So Thong tin va Truyen thong la ai?").offices == (("giam", "doc", "so", "thong"),)
+    assert analyse("Trường Đại học Bách khoa có bao nhiêu sinh viên?").offices == ()
+
+
 def test_a_year_or_the_number_of_a_congress_or_document_is_not_a_count():
     asked = analyse("Ngành tuyên giáo có bao nhiêu cán bộ?")
     assert not holds_kind(_Text.of("Đội ngũ cán bộ năm 2024 cần được nâng cao."), asked)
@@ -152,6 +158,7 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Giám đốc Sở Thông tin và Truyền thông là ai?",
     "Dân số TPHCM là bao nhiêu?",
     "Ai là Bộ trưởng Bộ Thông tin và Truyền thông?",
+    "Ai la Chu tich nuoc?",
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
