@@ -51,13 +51,18 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
 # "mấy" is "how many" only with its accent ("máy", "may" are other words); "ai" likewise.
 _ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0])}
 
+def _keyed(words) -> frozenset:
+    """Accented matching keys of ``words``: a key for one syllable, a tuple of keys for two or more."""
+    return frozenset(syllable_keys(w)[0] if " " not in w else tuple(syllable_keys(x)[0] for x in w.split())
+                     for w in words)
+
+
 _MONEY = frozenset("dong vnd usd do la trieu ti nghin ngan xu euro".split())
 # A "how many" question about these asks for an amount of money (accented keys: "lượng" is not "lương").
-_MONEY_ASKED = frozenset(syllable_keys(w)[0] for w in "lương giá vốn tiền phí".split()) | {
-    tuple(syllable_keys(w)[0] for w in pair.split()) for pair in (
-        "ngân sách", "thu nhập", "doanh thu", "phụ cấp", "trợ cấp", "thù lao", "học bổng")}
+_MONEY_ASKED = _keyed(("lương", "giá", "vốn", "tiền", "phí", "ngân sách", "thu nhập", "doanh thu", "phụ cấp",
+                       "trợ cấp", "thù lao", "học bổng"))
 # "đánh giá" (to assess) and "giá trị" (a value) are not prices
-_NOT_MONEY = frozenset(tuple(syllable_keys(w)[0] for w in pair.split()) for pair in ("đánh giá", "giá trị"))
+_NOT_MONEY = _keyed(("đánh giá", "giá trị"))
 # ... and the pairs that say so without diacritics too (a reading cannot restore words no document holds).
 _MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
     "ngan sach", "kinh phi", "chi phi", "hoc phi", "le phi", "muc luong", "tien luong", "gia ve", "gia tien",
@@ -70,8 +75,7 @@ _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đ
                "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",
                "cố vấn", "giảng viên", "bộ trưởng", "thứ trưởng", "chánh văn", "chánh án", "viện trưởng",
                "hiệu trưởng", "cục trưởng", "vụ trưởng")
-_ROLES = frozenset(syllable_keys(w)[0] if " " not in w else tuple(syllable_keys(x)[0] for x in w.split())
-                   for w in _ROLE_WORDS)
+_ROLES = _keyed(_ROLE_WORDS)
 # ... and folded, for syllables typed without diacritics ("Chu tich nuoc")
 _ROLES_FOLDED = frozenset(fold(w) if " " not in w else tuple(fold(w).split()) for w in _ROLE_WORDS)
 
@@ -238,12 +242,11 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
         title = _title_at(question, run[0]) if run else 0
-        office = title > 0
         while len(run) > max(title, 1) and not capital[run[-1]]:
             run = run[:-1]
         if run:
             names.append(tuple(words[i] for i in run))
-            if office:
+            if title:
                 offices.append(names[-1])
     names += [tuple(m.group().split()) for m in _DOCUMENT_HEADS.finditer(" ".join(words))]
     return list(dict.fromkeys(names)), list(dict.fromkeys(offices))
@@ -329,16 +332,15 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return True
     if kind == "count":
         numbers = [i for i in numbers if not _not_a_count(text, i)]
-        if not asked.counted:
+        keys, counted = (text.keys if asked.accented else words), asked.counted
+        if not counted:
             # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"
-            near = (text.keys if asked.accented else words)
-            return any(set(near[max(0, i - 3):i + 4]) & asked.subject for i in numbers) if asked.subject \
+            return any(set(keys[max(0, i - 3):i + 4]) & asked.subject for i in numbers) if asked.subject \
                 else bool(numbers)
         # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
         # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
         # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";
         # "bao nhiêu người chết" is answered by "40.000 người đã chết")
-        keys, counted = (text.keys if asked.accented else words), asked.counted
         return set(counted) <= set(keys) and any(
             counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
     if kind == "percent":

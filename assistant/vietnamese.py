@@ -94,7 +94,8 @@ STOPWORDS = frozenset(
 #: The same for a question asked in English. Only such a question loses them: "an", "to", "the"
 #: and "a" are Vietnamese syllables too ("công an", "an ninh", "to chuc" for "tổ chức", "the che").
 ENGLISH_STOPWORDS = frozenset("the what which who how why when where are is of in to a an do does".split())
-_ENGLISH_MARKERS = frozenset("what which who how why when where are is does of".split())
+# ... of which these say a question is English (the others are Vietnamese syllables as well)
+_ENGLISH_MARKERS = ENGLISH_STOPWORDS - frozenset("the in to a an do".split())
 
 
 @dataclass(frozen=True)
