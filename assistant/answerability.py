@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, syllable_keys, tokenize
 
@@ -34,7 +35,8 @@ JUDGE_FILE = Path(__file__).with_name("judge.json")
 # What a question asks for, matched on its folded text (as ``vietnamese`` folds it: a final "y" after
 # a consonant reads "i", so "tỷ lệ" is "ti le" and "lý do" "li do"). Order matters: the first match wins.
 _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
-    ("percent", r"\b(bao nhieu|may) phan tram\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu %|\bpercent"),
+    ("percent", r"\b(bao nhieu|may) phan tram\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu %|\bpercent"
+                r"|\bchiem (khoang )?bao nhieu( (so voi|de|trong|cua|tren)\b| ?\?|$)"),  # a share: "chiếm bao nhiêu?"
     ("ordinal", r"\bthu (may|bao nhieu)\b"),
     ("day", r"\bngay (nao|bao nhieu|thang nao|may)\b|\bwhat (day|date)\b"),
     ("year", r"\bnam (nao|bao nhieu)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
@@ -67,7 +69,10 @@ _NOT_MONEY = _keyed(("đánh giá", "giá trị"))
 _MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
     "ngan sach", "kinh phi", "chi phi", "hoc phi", "le phi", "muc luong", "tien luong", "gia ve", "gia tien",
     "thu nhap", "doanh thu", "bao tien", "so tien"))
-_TEMPORAL = frozenset("khi sau truoc trong han thoi gian diem luc ngay thang nam tuan gio ki dau cuoi".split())
+_TEMPORAL = re.compile(r"\b(khi|luc|thoi diem|thoi han|hien nay|(cham|tre|som) nhat|(dau|cuoi|giua|hang|moi|sau|truoc) "
+                       r"(moi |cac |mot |hoc )?(nam|thang|ngay|ki|quy|tuan|buoi|dot))\b")  # "sau mỗi buổi", "cuối học kỳ"
+# Words that make a number a time: "ngày 18", "9 giờ", "quý 3", "thế kỷ 15", "2 tuần"
+_TIME_UNITS = frozenset("nam thang ngay ki gio phut tuan quy the".split())
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 _PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
@@ -82,9 +87,11 @@ _ROLES_FOLDED = frozenset(fold(w) if " " not in w else tuple(fold(w).split()) fo
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
                     "xa phuong mien ngay nghi quy ket chi thong luat dieu khoan chuong tphcm".split())
-# Numbered documents and parts of them; a year ("năm 2024") is a number the question writes already.
+# Numbered documents and parts of them: names ("Kết luận 14"); a year ("năm 2024") is a number the question writes already.
 _DOCUMENT_HEADS = re.compile(r"\b(qui dinh|ket luan|nghi dinh|nghi quyet|chi thi|thong tu|quyet dinh|luat|dieu|"
-                             r"khoan|chuong|muc|lan thu|khoa)\s+(\d+)")
+                             r"khoan|chuong|muc)\s+(\d+)")
+# A number after these, or a document head, numbers a thing rather than counts it; "lần thứ 2" is no name.
+_NUMBERING_HEADS = re.compile(_DOCUMENT_HEADS.pattern.replace("|muc)", "|muc|lan thu|khoa)"))
 # The named things a "… là gì?" question may ask the title of (not "tên", "tên gọi": any name answers those).
 _TITLED = re.compile(r"\b(chu de|khau hieu|phuong cham|tieu de|chuyen de)\b")
 _HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng chí" is two: "dong", "chi"
@@ -167,38 +174,40 @@ class _Text:
     def holds(self, phrase: tuple[str, ...]) -> bool:
         """``phrase`` stands here word for word, not as part of a deputy's title ("Phó trưởng …").
 
-        A syllable of four letters or more may be spelt one letter apart, as translations spell
-        foreign names ("Shelly" for "Shelley", "Zeria" for "Zeira"); shorter ones must be exact.
+        A syllable of four letters or more written without diacritics may be spelt one letter apart,
+        as translations spell foreign names ("Shelly" for "Shelley", "Zeria" for "Zeira"); shorter
+        ones, and Vietnamese syllables ("Thường" is not "trưởng"), must be exact.
 
         >>> _Text.of("Thơ của Percy Shelley").holds(("percy", "shelly")), _Text.of("Phó trưởng Ban").holds(("truong",))
         (True, False)
+        >>> _Text.of("Thường trực").holds(("truong",))
+        False
         """
         n = len(phrase)
+        vietnamese = [key != word for word, key in zip(self.folded, self.keys)]  # written with diacritics
         for i in range(len(self.folded) - n + 1):
-            if all(map(_spelt_alike, self.folded[i:i + n], phrase)) \
+            if all(a == b if exact else _spelt_alike(a, b)
+                   for a, b, exact in zip(self.folded[i:i + n], phrase, vietnamese[i:i + n])) \
                     and not (i and self.folded[i - 1] == "pho" and phrase[0] != "pho"):
                 return True
         return False
 
 
 def _spelt_alike(written: str, asked: str) -> bool:
-    """The same folded syllable, or one of four letters or more one edit apart (a letter added,
-    dropped, changed or two swapped), starting with the same letter and not a number.
+    """The same folded syllable, or a foreign name spelt apart as translations spell it: four letters
+    or more, one edit apart (a letter added, dropped, changed or two swapped; two edits from six
+    letters: "Canary", "Canaria"), starting with the same letter and not a number.
 
     >>> [_spelt_alike(a, b) for a, b in [("zeira", "zeria"), ("colombia", "columbia"), ("rico", "rica"),
-    ...                                   ("ban", "bao"), ("2023", "2024")]]
-    [True, True, True, False, False]
+    ...                                   ("canary", "canaria"), ("ban", "bao"), ("2023", "2024")]]
+    [True, True, True, True, False, False]
     """
     if written == asked:
         return True
-    if min(len(written), len(asked)) < 4 or written[0] != asked[0] or asked.isdigit() or written.isdigit():
+    shorter = min(len(written), len(asked))
+    if shorter < 4 or written[0] != asked[0] or asked.isdigit() or written.isdigit():
         return False
-    if len(written) == len(asked):
-        apart = [i for i, (a, b) in enumerate(zip(written, asked)) if a != b]
-        return len(apart) == 1 or (len(apart) == 2 and apart[1] == apart[0] + 1
-                                   and written[apart[0]] == asked[apart[1]] and written[apart[1]] == asked[apart[0]])
-    shorter, longer = sorted((written, asked), key=len)
-    return len(longer) - len(shorter) == 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    return OSA.distance(written, asked, score_cutoff=2) <= (2 if shorter >= 6 else 1)
 
 
 # Numbers written as words, by their accented keys ("năm" is left out: it is also "year").
@@ -316,7 +325,16 @@ def _not_a_count(text: _Text, i: int) -> bool:
     return i > 0 and (text.folded[i - 1] in _DATE_WORDS or text.folded[i - 1] == "thu"
                       or (len(text.keys[i]) == 4 and len(text.keys[i - 1]) == 4 and text.keys[i - 1].isdigit())
                       or text.folded[max(0, i - 2):i] == ("dai", "hoi")
-                      or bool(_DOCUMENT_HEADS.fullmatch(" ".join(text.folded[max(0, i - 2):i + 1]))))
+                      or bool(_NUMBERING_HEADS.fullmatch(" ".join(text.folded[max(0, i - 2):i + 1]))))
+
+
+_FIVE = syllable_keys("năm")[0]
+
+
+def _counted_alike(asked: str, written: str) -> bool:
+    """A counted word stands in the text: the same key, or a foreign word (no tone, five letters or more)
+    spelt one letter apart ("carbon" for "cacbon"); a Vietnamese syllable must be exact ("cơ" is not "có")."""
+    return asked == written or (len(asked) >= 5 and asked.isalpha() and asked.isascii() and _spelt_alike(written, asked))
 
 
 def _new_numbers(text: _Text, asked: Asked) -> list[int]:
@@ -334,17 +352,21 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         numbers = [i for i in numbers if not _not_a_count(text, i)]
         keys, counted = (text.keys if asked.accented else words), asked.counted
         if not counted:
-            # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"
-            return any(set(keys[max(0, i - 3):i + 4]) & asked.subject for i in numbers) if asked.subject \
-                else bool(numbers)
+            # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"; and half
+            # the subject's words ("Số đảng viên bị kỷ luật …" is not answered by a paragraph on "đảng viên" alone)
+            return bool(numbers) if not asked.subject else 2 * len(asked.subject & set(keys)) >= len(asked.subject) \
+                and any(set(keys[max(0, i - 3):i + 4]) & asked.subject for i in numbers)
         # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
         # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
         # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";
         # "bao nhiêu người chết" is answered by "40.000 người đã chết")
-        return set(counted) <= set(keys) and any(
+        # "năm" before the thing counted is five ("năm giai đoạn"), not a year
+        numbers += [i for i in range(len(keys) - 1) if text.keys[i] == _FIVE and keys[i + 1] == counted[0]]
+        return all(any(map(functools.partial(_counted_alike, c), keys)) for c in counted) and any(
             counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
-    if kind == "percent":
-        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3]) for i in numbers)
+    if kind == "percent":  # "10%", "mười phần trăm", "hai phần ba", "một nửa"
+        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3]) or words[i + 1:i + 2] == ("phan",)
+                   or words[i + 1:i + 2] == ("nua",) for i in numbers)
     if kind == "amount":
         return any(set(words[i + 1:i + 3]) & _MONEY for i in numbers)
     if kind == "ordinal":  # "lần thứ XII", "lần đầu", "thứ nhất"
@@ -356,7 +378,11 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind == "year":
         return any(len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam") for i in digits)
     if kind == "time":
-        return bool(numbers) or bool(set(words) & _TEMPORAL)
+        # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
+        # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in
+        return any((text.keys[i].isdigit() and (i and words[i - 1] in _TIME_UNITS or len(text.keys[i]) == 4))
+                   or words[i + 1:i + 2] and words[i + 1] in _TIME_UNITS for i in numbers) \
+            or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(words)))
     if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
         return any(((cap and i) or _title_at(text, i)) and w not in asked.words
                    for i, (w, cap) in enumerate(zip(words, text.capital)))

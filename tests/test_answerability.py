@@ -108,6 +108,38 @@ def test_a_count_asked_of_its_subject_needs_a_number_by_that_subject():
     asked = analyse("Dân số Warsaw năm 1901 là bao nhiêu?")
     assert holds_kind(_Text.of("Theo điều tra dân số năm 1901, trong số 711.988 người, 56% là người Công giáo."), asked)
     assert not holds_kind(_Text.of("Tổng kết 40 năm đổi mới, kỷ niệm 50 năm Ngày Giải phóng."), asked)
+    asked = analyse("Số đảng viên bị kỷ luật năm 2024 là bao nhiêu?")
+    assert not holds_kind(_Text.of("Năm 2024, thành phố kết nạp 9.000 đảng viên mới."), asked)
+    assert holds_kind(_Text.of("Năm 2024 có 120 đảng viên bị kỷ luật."), asked)
+
+
+def test_five_written_as_a_word_counts_the_thing_after_it():
+    asked = analyse("Hệ thống được khai trương trong bao nhiêu giai đoạn?")
+    assert holds_kind(_Text.of("Hệ thống này được khai trương trong năm giai đoạn."), asked)
+    assert not holds_kind(_Text.of("Hệ thống được khai trương trong năm 1980, giai đoạn đầu."), asked)
+
+
+def test_a_share_is_answered_by_a_percentage_or_a_fraction():
+    asked = analyse("Rừng Amazon chiếm bao nhiêu so với rừng nhiệt đới trên Trái đất?")
+    assert asked.kind == "percent"
+    assert holds_kind(_Text.of("Amazon đại diện cho hơn một nửa rừng nhiệt đới còn lại."), asked)
+    assert holds_kind(_Text.of("Khi đạt hai phần ba số phiếu thì có thể khiển trách."), asked)
+    assert not holds_kind(_Text.of("Amazon có khu rừng nhiệt đới đa dạng nhất thế giới."), asked)
+    assert analyse("Học phần chiếm bao nhiêu tín chỉ?").kind == "count"
+
+
+def test_a_when_question_needs_a_time_not_just_the_year_the_sentence_is_set_in():
+    asked = analyse("Nghị định 73 có hiệu lực từ khi nào?")
+    assert not holds_kind(_Text.of("Người đứng đầu cần quán triệt Nghị định 73 của Chính phủ."), asked)
+    assert holds_kind(_Text.of("Nghị định 73 có hiệu lực từ ngày 15/9/2023."), asked)
+    asked = analyse("Khi nào công bố điểm thực tập?")
+    assert holds_kind(_Text.of("Kết quả chấm thực tập phải được công bố sau mỗi buổi bảo vệ."), asked)
+    assert holds_kind(_Text.of("Điểm thực tập được công bố sau 2 tuần."), asked)
+
+
+def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
+    assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
+    assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
 
 
 def test_numbers_are_matched_however_they_are_written():
@@ -209,3 +241,14 @@ def test_a_name_written_as_a_translation_spells_it_still_agrees():
     asked = analyse("Tác giả nào đã chịu ảnh hưởng của Percy Shelly?")
     row = features(asked, "Nhà thơ Percy Shelley viết bài luận này.", "Nhà thơ Percy Shelley viết bài luận này.", 0.9, 1, 1, 1, 0, 0)
     assert row[FEATURES.index("names_context")] == 1.0
+    asked = analyse("Quần đảo Canaria ngoài khơi lục địa nào?")
+    row = features(asked, "Họ chinh phục quần đảo Canary.", "Họ chinh phục quần đảo Canary.", 0.9, 1, 1, 1, 0, 0)
+    assert row[FEATURES.index("names_context")] == 1.0
+
+
+def test_a_vietnamese_syllable_is_not_read_as_a_misspelt_name():
+    from assistant.answerability import analyse, features
+
+    asked = analyse("Ông Trần Văn Hoàng giữ chức vụ gì?")
+    sentence = "Ông Trần Văn Hoàn là Bí thư Đảng ủy phường."
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[FEATURES.index("names_context")] == 0.0
