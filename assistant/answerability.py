@@ -80,9 +80,18 @@ _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đ
                "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",
                "cố vấn", "giảng viên", "bộ trưởng", "thứ trưởng", "chánh văn", "chánh án", "viện trưởng",
                "hiệu trưởng", "cục trưởng", "vụ trưởng")
-_ROLES = _keyed(_ROLE_WORDS)
-# ... and folded, for syllables typed without diacritics ("Chu tich nuoc")
-_ROLES_FOLDED = frozenset(fold(w) if " " not in w else tuple(fold(w).split()) for w in _ROLE_WORDS)
+# Titles that head a body ("bí thư thành ủy"); typed in lower case, "giảng viên" or "thư ký" is more
+# often a common noun.
+_HEAD_WORDS = ("bí thư", "chủ tịch", "giám đốc", "bộ trưởng", "thứ trưởng", "chánh văn", "chánh án", "thủ tướng",
+               "tổng thống", "chủ nhiệm", "viện trưởng", "hiệu trưởng", "cục trưởng", "vụ trưởng", "trưởng", "phó")
+
+
+def _titles(words) -> tuple[frozenset, frozenset]:
+    """``_keyed`` keys of titles, and their folded forms for syllables typed without diacritics."""
+    return _keyed(words), frozenset(fold(w) if " " not in w else tuple(fold(w).split()) for w in words)
+
+
+_ROLES, _HEADS = _titles(_ROLE_WORDS), _titles(_HEAD_WORDS)
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -106,17 +115,18 @@ _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
 
-def _title_at(text: "_Text", i: int) -> int:
+def _title_at(text: "_Text", i: int, roles: tuple[frozenset, frozenset] = _ROLES) -> int:
     """How many syllables of a title or office begin at syllable ``i``: 2 ("bí thư"), 1 ("trưởng") or 0.
 
-    Syllables typed without diacritics are read folded ("Chu tich" is "Chủ tịch"); typed with them,
-    "Trường" (a school) is not "trưởng".
+    ``roles`` holds the titles' accented keys and, for syllables typed without diacritics, their
+    folded forms ("Chu tich" is "Chủ tịch"); typed with them, "Trường" (a school) is not "trưởng".
     """
+    accented, folded_roles = roles
     keys, folded = text.keys[i:i + 2], text.folded[i:i + 2]
     bare = tuple(k == f for k, f in zip(keys, folded))
-    if keys in _ROLES or (len(bare) == 2 and all(bare) and folded in _ROLES_FOLDED):
+    if keys in accented or (len(bare) == 2 and all(bare) and folded in folded_roles):
         return 2
-    return int(keys[0] in _ROLES or (bare[0] and folded[0] in _ROLES_FOLDED))
+    return int(keys[0] in accented or (bare[0] and folded[0] in folded_roles))
 
 
 @dataclass(frozen=True)
@@ -258,11 +268,48 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
             if title:
                 offices.append(names[-1])
     names += [tuple(m.group().split()) for m in _DOCUMENT_HEADS.finditer(" ".join(words))]
+    if question.raw[1:] == question.raw[1:].lower():
+        offices += _offices_typed_in_lower_case(question)
+        names += offices
     return list(dict.fromkeys(names)), list(dict.fromkeys(offices))
 
 
-def analyse(question: str) -> Asked:
-    """What ``question`` asks for: its kind, what a count counts, and its specifics."""
+# Units a one-syllable title heads ("trưởng ban", "phó phòng"): typed in lower case without diacritics,
+# "truong" alone may be a school ("trường") and "pho" a street ("phố").
+_UNITS = frozenset("ban phong khoa so cuc vu vien bo".split())
+
+
+def _offices_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
+    """Offices in a question typed without capitals ("ai la pho bi thu thuong truc thanh uy tphcm?"):
+    a title of two syllables, or one heading a unit or another title, and the words after it up to
+    glue or punctuation.
+
+    >>> _offices_typed_in_lower_case(_Text.of("ai la pho bi thu thuong truc thanh uy tphcm?"))
+    [('pho', 'bi', 'thu', 'thuong', 'truc', 'thanh', 'uy', 'tphcm')]
+    >>> _offices_typed_in_lower_case(_Text.of("hoc phi cua truong la bao nhieu?"))
+    []
+    """
+    words, offices, i = question.folded, [], 0
+    while i < len(words):
+        title = _title_at(question, i, _HEADS)
+        opens = title == 2 or (title == 1 and i + 1 < len(words)
+                               and (_title_at(question, i + 1) or words[i + 1] in _UNITS))
+        end = i + title
+        while opens and end < len(words) and not question.breaks[end] and words[end] not in _NOT_COUNTED:
+            end += 1
+        if opens and end > i + title:  # a body after the title: "bí thư thành ủy", not "bí thư" alone
+            offices.append(tuple(words[i:end]))
+        i = max(end, i + 1)
+    return offices
+
+
+def analyse(question: str, typed: str | None = None) -> Asked:
+    """What ``question`` asks for: its kind, what a count counts, and its specifics.
+
+    When ``question`` is a reading of what the user ``typed`` with diacritics restored from the
+    index's words, the offices typed are kept too: a title the documents never write is restored
+    wrongly ("thu tuong" read "thứ tưởng") and must still be held by the answer.
+    """
     text = _Text.of(question)
     folded = " ".join(text.folded)
     if "%" in question:
@@ -297,6 +344,9 @@ def analyse(question: str) -> Asked:
                 break
     numbers = frozenset(n for n, key in zip(text.numbers, text.keys) if key.isdigit())
     names, offices = _names(text)
+    if typed and typed != question:
+        offices = list(dict.fromkeys(offices + _names(_Text.of(typed))[1]))
+        names = list(dict.fromkeys(names + offices))
     names = tuple(n for n in names if not all(w.isdigit() for w in n))
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
@@ -527,7 +577,7 @@ OPENING_CHARS = 400
 
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:
     """``features`` of the ``n`` best sentences of a retrieval, in retrieval order."""
-    asked = analyse(retrieval.reading or question)
+    asked = analyse(retrieval.reading or question, question)
     rows = []
     for unit in retrieval.units[:n]:
         chunk = data.chunks[unit.chunk]

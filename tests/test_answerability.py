@@ -142,6 +142,18 @@ def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
 
 
+def test_an_office_typed_in_lower_case_without_diacritics_is_still_an_office():
+    assert analyse("ai la pho bi thu thuong truc thanh uy tphcm?").offices == (
+        ("pho", "bi", "thu", "thuong", "truc", "thanh", "uy", "tphcm"),)
+    assert analyse("giảng viên hướng dẫn thực tập do ai phân công?").offices == ()  # a common noun
+    assert analyse("hoc phi cua truong la bao nhieu?").offices == ()  # "trường", a school
+
+
+def test_a_title_guessed_wrong_when_diacritics_are_restored_is_still_read_as_typed():
+    asked = analyse("thứ tưởng chính phủ là ai?", typed="thu tuong chinh phu la ai?")
+    assert asked.offices == (("thu", "tuong", "chinh", "phu"),)
+
+
 def test_numbers_are_matched_however_they_are_written():
     asked = analyse("Đại hội lần thứ 12 diễn ra khi nào?")
     assert "12" in asked.numbers
@@ -191,6 +203,8 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Dân số TPHCM là bao nhiêu?",
     "Ai là Bộ trưởng Bộ Thông tin và Truyền thông?",
     "Ai la Chu tich nuoc?",
+    "ai la chanh van phong thanh uy tphcm?",  # typed in lower case without diacritics
+    "thu tuong chinh phu la ai?",
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
@@ -203,6 +217,7 @@ def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(r
     ("Đại hội Đảng bộ TPHCM lần thứ mấy diễn ra nhiệm kỳ 2025 - 2030?", "lần thứ XII"),
     ("<script>alert(1)</script> Kết luận 14 là gì?", "Kết luận 14"),
     ("Chuyên đề năm 2024 có tên là gì?", "Học tập và làm theo tư tưởng"),
+    ("truong ban tuyen giao thanh uy tphcm la ai?", "Phan Nguyễn Như Khuê"),
 ])
 def test_questions_the_report_answers_are_still_answered(report_assistant, question, answer_text):
     answer = report_assistant.ask(question)
