@@ -456,8 +456,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
 
 #: the judge's inputs, in order (``features``)
 FEATURES = ("dense", "coverage", "phrase", "context", "typed", "kind_sentence", "kind_context",
-            "names_sentence", "names_context", "numbers_sentence", "numbers_context", "unknown", "unknown_pairs",
-            "period_agrees")
+            "names_sentence", "names_context", "numbers_sentence", "numbers_context", "period_agrees")
 
 
 _AT = {name: n for n, name in enumerate(FEATURES)}
@@ -490,7 +489,7 @@ def _names_held(asked: Asked, text: _Text) -> float:
 
 
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
-             context_coverage: float, unknown: float, unknown_pairs: float, opening: str = "") -> list[float]:
+             context_coverage: float, opening: str = "") -> list[float]:
     """The judge's inputs for one candidate sentence read in its paragraph (``context``).
 
     Names and numbers the document states at its ``opening`` hold for all of it (a report
@@ -511,7 +510,7 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
             _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
             _share(asked.numbers, lambda n: n in whole.numbers and n not in clashes),
-            unknown, unknown_pairs, float(asked.period is None or _period(" ".join(s.folded)) in (None, asked.period))]
+            float(asked.period is None or _period(" ".join(s.folded)) in (None, asked.period))]
 
 
 @dataclass(frozen=True)
@@ -519,7 +518,7 @@ class Judge:
     """A logistic model over ``FEATURES``: the probability that a sentence answers the question.
 
     >>> judge = Judge.load()
-    >>> bool(0.0 < judge.probability([[0.85, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1]])[0] < 1.0)
+    >>> bool(0.0 < judge.probability([[0.85, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1]])[0] < 1.0)
     True
     """
 
@@ -584,5 +583,5 @@ def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list
         context = f"{chunk.section or ''}\n{chunk.text}"
         opening = data.documents[chunk.document].text[:OPENING_CHARS]
         rows.append(features(asked, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense, unit.coverage,
-                             unit.phrase, unit.context, retrieval.unknown_share, retrieval.unknown_pairs, opening))
+                             unit.phrase, unit.context, opening))
     return rows

@@ -402,16 +402,18 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
                  order_weight: float) -> tuple[list[ScoredUnit], float]:
     """The candidate sentences with the judged ones reordered, and the best probability of answering.
 
-    The judge reads the best few sentences (``answerability.JUDGED``); its probability, times
-    ``order_weight``, is added to their retrieval score, so a sentence that holds what the
-    question asks for comes first.
+    The judge reads the best few sentences (``answerability.JUDGED``); ``order_weight`` is added to
+    the retrieval score of those it judges to answer, so a sentence that holds what the question
+    asks for comes before one that cannot. Its decision moves them, not its probability: that
+    leans on the cosine the retrieval score holds already.
     """
     rows = candidate_rows(question, retrieval, data)
     if not rows:
         return list(retrieval.units), 0.0
     probability = judge.probability(rows)
     judged = retrieval.units[:len(rows)]
-    order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + order_weight * probability[n]))
+    answers = probability >= judge.threshold
+    order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + order_weight * answers[n]))
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
 
 

@@ -56,10 +56,6 @@ class Retrieval:
     chunks: list[int]
     chunk_scores: list[float]
     units: list[ScoredUnit]
-    #: share of the question's content words that no indexed text holds ("ngân sách", "GDP")
-    unknown_share: float = 0.0
-    #: share of the question's content-word pairs that no indexed text holds ("kết nạp", "quận huyện")
-    unknown_pairs: float = 0.0
     #: the accented reading an accent-free question was embedded as ("nhiệm vụ" for "nhiem vu")
     reading: str | None = None
 
@@ -86,9 +82,7 @@ class _Wanted:
 
     keys: dict[str, float]
     phrases: set[tuple[str, str]]
-    unknown: set[str]  # content words that no indexed chunk holds
     counted: str | None = None  # what a "how many" question counts
-    unknown_pairs: float = 0.0  # share of the pairs of content words that no indexed chunk holds
 
     def coverage(self, text: _Words) -> float:
         """idf-weighted share of the content words that ``text`` holds."""
@@ -166,17 +160,13 @@ class Retriever:
     def _wanted(self, text: str) -> _Wanted:
         """The content words of ``text`` (weighted by idf) and its syllable pairs.
 
-        A word no chunk holds gets the highest idf there is, and is listed as unknown.
+        A word no chunk holds gets the highest idf there is.
         """
         keys = sorted(content_keys(text))
         unseen = float(np.log1p(len(self.data.chunks)))
         idf = self._idf(keys)
-        pairs = _Words.of(folded_words(text)).pairs
-        content_pairs = sorted(f"{a}_{b}" for a, b in pairs if a in keys and b in keys)
-        unknown_pairs = sum(w is None for w in self._idf(content_pairs)) / len(content_pairs) if content_pairs else 0.0
         return _Wanted({k: unseen if w is None else w for k, w in zip(keys, idf)},
-                       set(pairs), {k for k, w in zip(keys, idf) if w is None},
-                       counted_unit(text), unknown_pairs)
+                       set(_Words.of(folded_words(text)).pairs), counted_unit(text))
 
     def retrieve(self, question: str, allowed_documents: set[str] | None = None,
                  focus: str | None = None) -> Retrieval:
@@ -219,5 +209,4 @@ class Retriever:
                 units.append(ScoredUnit(chunk, number, dense, coverage, score, phrase, context))
             position += len(sentences)
         units.sort(key=lambda u: -u.score)
-        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units,
-                         len(wanted.unknown) / len(wanted.keys) if wanted.keys else 0.0, wanted.unknown_pairs, reading)
+        return Retrieval([c for c, _ in ranked], [v for _, v in ranked], units, reading)

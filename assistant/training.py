@@ -87,7 +87,12 @@ def fit_judge(paths: list[Path], embedder, seed: int = 0) -> tuple[Judge, dict]:
     """Fit the judge on the fitting parts of ``paths``; return it with the figures it was chosen by."""
     examples = collect_examples(paths, embedder, seed)
     rows, labels, weights = _training_rows(examples)
-    coefficients, bias = fit_logistic(rows, labels, sample_weight=weights)
+    # Fitted on standardised inputs, so that the L2 penalty weighs every input alike whatever its
+    # range (a 0/1 check, a cosine between 0.75 and 0.9), then written back for the inputs as they come.
+    mean, scale = rows.mean(axis=0), rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    coefficients, bias = fit_logistic((rows - mean) / scale, labels, sample_weight=weights)
+    coefficients, bias = coefficients / scale, bias - float(coefficients @ (mean / scale))
     untuned = Judge(tuple(float(w) for w in coefficients), bias, 0.0)
     best = np.array([untuned.probability(e.rows).max() if len(e.rows) else 0.0 for e in examples])
     answerable = np.array([e.kind == "answerable" for e in examples])

@@ -52,11 +52,11 @@ def test_a_year_the_paragraph_writes_agrees_even_beside_another_year_of_the_same
     asked = analyse("Dân số Warsaw năm 1901 là bao nhiêu?")
     sentence = "Theo điều tra dân số năm 1901, thành phố có 711.988 người."
     paragraph = f"{sentence} Hầu hết đã bị phá hủy trong Cuộc nổi dậy Warsaw năm 1944."
-    assert features(asked, sentence, paragraph, 0.9, 1, 1, 1, 0, 0)[numbers_agree] == 1.0
+    assert features(asked, sentence, paragraph, 0.9, 1, 1, 1)[numbers_agree] == 1.0
     # ... but a paragraph on "Chuyên đề năm 2024" that never writes 2023 does not answer the 2023 one
     asked = analyse("Chuyên đề năm 2023 có tên là gì?")
     paragraph = "Triển khai Chuyên đề năm 2024 “Học tập và làm theo tư tưởng Hồ Chí Minh”."
-    assert features(asked, paragraph, paragraph, 0.9, 1, 1, 1, 0, 0, opening="Báo cáo năm 2023")[numbers_agree] == 0.0
+    assert features(asked, paragraph, paragraph, 0.9, 1, 1, 1, opening="Báo cáo năm 2023")[numbers_agree] == 0.0
 
 
 def test_a_year_is_not_an_amount_of_money():
@@ -80,9 +80,9 @@ def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writ
     assert analyse("Ai là Chủ tịch nước?").offices == (("chu", "tich"),)
     asked = analyse("Giám đốc Sở Thông tin và Truyền thông là ai?")
     sentence = "Ban Tuyên giáo phối hợp truyền thông với các cơ quan báo chí."
-    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 0.0
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[names_agree] == 0.0
     sentence = "Giám đốc Sở Thông tin và Truyền thông Lâm Đình Thắng cho biết."
-    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[names_agree] == 1.0
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[names_agree] == 1.0
 
 
 def test_a_title_typed_without_diacritics_is_still_a_title_but_a_school_is_not():
@@ -164,7 +164,7 @@ def test_numbers_are_matched_however_they_are_written():
 
 def test_a_sentence_that_cannot_hold_the_answer_gets_no_probability_whatever_its_weights():
     judge = Judge(tuple([5.0] * len(FEATURES)), 5.0, 0.5)
-    row = dict(zip(FEATURES, [0.9, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 1]))
+    row = dict(zip(FEATURES, [0.9, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1]))
     assert judge.probability([list(row.values())])[0] > 0.99
     for change in ({"kind_sentence": 0}, {"names_context": 0}, {"numbers_context": 0.5}, {"period_agrees": 0}):
         assert judge.probability([list({**row, **change}.values())])[0] == 0.0
@@ -244,9 +244,9 @@ def test_a_sentence_about_the_past_does_not_answer_a_question_about_what_lies_ah
     from assistant.answerability import analyse, features
 
     asked = analyse("Công tác tổ chức xây dựng Đảng thời gian tới cần làm gì?")
-    past = features(asked, "Thời gian qua, Đảng bộ đã ban hành nhiều văn bản.", "Thời gian qua, Đảng bộ đã ban hành nhiều văn bản.", 0.9, 1, 1, 1, 0, 0)
-    ahead = features(asked, "Thời gian tới, Đảng bộ cần chăm lo đội ngũ cán bộ.", "Thời gian tới, Đảng bộ cần chăm lo đội ngũ cán bộ.", 0.9, 1, 1, 1, 0, 0)
-    undated = features(asked, "Đảng bộ cần chăm lo đội ngũ cán bộ.", "Đảng bộ cần chăm lo đội ngũ cán bộ.", 0.9, 1, 1, 1, 0, 0)
+    past = features(asked, "Thời gian qua, Đảng bộ đã ban hành nhiều văn bản.", "Thời gian qua, Đảng bộ đã ban hành nhiều văn bản.", 0.9, 1, 1, 1)
+    ahead = features(asked, "Thời gian tới, Đảng bộ cần chăm lo đội ngũ cán bộ.", "Thời gian tới, Đảng bộ cần chăm lo đội ngũ cán bộ.", 0.9, 1, 1, 1)
+    undated = features(asked, "Đảng bộ cần chăm lo đội ngũ cán bộ.", "Đảng bộ cần chăm lo đội ngũ cán bộ.", 0.9, 1, 1, 1)
     assert [can_answer(np.array([row]))[0] for row in (past, ahead, undated)] == [0.0, 1.0, 1.0]
 
 
@@ -254,10 +254,10 @@ def test_a_name_written_as_a_translation_spells_it_still_agrees():
     from assistant.answerability import analyse, features
 
     asked = analyse("Tác giả nào đã chịu ảnh hưởng của Percy Shelly?")
-    row = features(asked, "Nhà thơ Percy Shelley viết bài luận này.", "Nhà thơ Percy Shelley viết bài luận này.", 0.9, 1, 1, 1, 0, 0)
+    row = features(asked, "Nhà thơ Percy Shelley viết bài luận này.", "Nhà thơ Percy Shelley viết bài luận này.", 0.9, 1, 1, 1)
     assert row[FEATURES.index("names_context")] == 1.0
     asked = analyse("Quần đảo Canaria ngoài khơi lục địa nào?")
-    row = features(asked, "Họ chinh phục quần đảo Canary.", "Họ chinh phục quần đảo Canary.", 0.9, 1, 1, 1, 0, 0)
+    row = features(asked, "Họ chinh phục quần đảo Canary.", "Họ chinh phục quần đảo Canary.", 0.9, 1, 1, 1)
     assert row[FEATURES.index("names_context")] == 1.0
 
 
@@ -266,4 +266,4 @@ def test_a_vietnamese_syllable_is_not_read_as_a_misspelt_name():
 
     asked = analyse("Ông Trần Văn Hoàng giữ chức vụ gì?")
     sentence = "Ông Trần Văn Hoàn là Bí thư Đảng ủy phường."
-    assert features(asked, sentence, sentence, 0.9, 1, 1, 1, 0, 0)[FEATURES.index("names_context")] == 0.0
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[FEATURES.index("names_context")] == 0.0
