@@ -71,8 +71,10 @@ _MONEY_FOLDED = frozenset(tuple(pair.split()) for pair in (
     "thu nhap", "doanh thu", "bao tien", "so tien"))
 _TEMPORAL = re.compile(r"\b(khi|luc|thoi diem|thoi han|hien nay|(cham|tre|som) nhat|(dau|cuoi|giua|hang|moi|sau|truoc) "
                        r"(moi |cac |mot |hoc )?(nam|thang|ngay|ki|quy|tuan|buoi|dot))\b")  # "sau mỗi buổi", "cuối học kỳ"
+# A number after these is a date, not a count: "năm 2023", "tháng 8", "ngày 31", "nhiệm kỳ 2020 - 2025".
+_DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 # Words that make a number a time: "ngày 18", "9 giờ", "quý 3", "thế kỷ 15", "2 tuần"
-_TIME_UNITS = frozenset("nam thang ngay ki gio phut tuan quy the".split())
+_TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 _PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
@@ -97,10 +99,10 @@ _ROLES, _HEADS = _titles(_ROLE_WORDS), _titles(_HEAD_WORDS)
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
                     "xa phuong mien ngay nghi quy ket chi thong luat dieu khoan chuong tphcm".split())
 # Numbered documents and parts of them: names ("Kết luận 14"); a year ("năm 2024") is a number the question writes already.
-_DOCUMENT_HEADS = re.compile(r"\b(qui dinh|ket luan|nghi dinh|nghi quyet|chi thi|thong tu|quyet dinh|luat|dieu|"
-                             r"khoan|chuong|muc)\s+(\d+)")
-# A number after these, or a document head, numbers a thing rather than counts it; "lần thứ 2" is no name.
-_NUMBERING_HEADS = re.compile(_DOCUMENT_HEADS.pattern.replace("|muc)", "|muc|lan thu|khoa)"))
+_DOCUMENTS = "qui dinh|ket luan|nghi dinh|nghi quyet|chi thi|thong tu|quyet dinh|luat|dieu|khoan|chuong|muc"
+_DOCUMENT_HEADS = re.compile(rf"\b({_DOCUMENTS})\s+(\d+)")
+# A number after these numbers a thing rather than counts it; "lần thứ 2" and "khóa 14" are no names.
+_NUMBERING_HEADS = re.compile(rf"\b({_DOCUMENTS}|lan thu|khoa)\s+(\d+)")
 # The named things a "… là gì?" question may ask the title of (not "tên", "tên gọi": any name answers those).
 _TITLED = re.compile(r"\b(chu de|khau hieu|phuong cham|tieu de|chuyen de)\b")
 _HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng chí" is two: "dong", "chi"
@@ -365,10 +367,6 @@ def _period(folded: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-# A number after these is a date, not a count: "năm 2023", "tháng 8", "ngày 31", "nhiệm kỳ 2020 - 2025".
-_DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
-
-
 def _not_a_count(text: _Text, i: int) -> bool:
     """The number at ``i`` dates something ("năm 2023", the 2025 of "2020 - 2025") or numbers a
     name ("Đại hội XIII", "Kết luận 14", "lần thứ 12") rather than counts anything."""
@@ -415,8 +413,8 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return all(any(map(functools.partial(_counted_alike, c), keys)) for c in counted) and any(
             counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
     if kind == "percent":  # "10%", "mười phần trăm", "hai phần ba", "một nửa"
-        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3]) or words[i + 1:i + 2] == ("phan",)
-                   or words[i + 1:i + 2] == ("nua",) for i in numbers)
+        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3])
+                   or words[i + 1:i + 2] in (("phan",), ("nua",)) for i in numbers)
     if kind == "amount":
         return any(set(words[i + 1:i + 3]) & _MONEY for i in numbers)
     if kind == "ordinal":  # "lần thứ XII", "lần đầu", "thứ nhất"
