@@ -390,6 +390,27 @@ def _new_numbers(text: _Text, asked: Asked) -> list[int]:
     return [i for i, n in enumerate(text.numbers) if n is not None and n not in asked.numbers]
 
 
+# A number of days, weeks … answers "khi nào" after these ("sau 2 tuần", "trong 3 ngày"); alone it is a
+# duration ("40 năm đổi mới"), which answers "bao lâu".
+_SPAN_OPENERS = frozenset("sau trong truoc vong cach tu den toi vao luc khoang hon".split())
+
+
+def _term(text: _Text, i: int) -> bool:
+    """The number at ``i`` names a term of office ("nhiệm kỳ 2020 - 2025"), not when anything happens."""
+    return text.folded[max(0, i - 2):i] == ("nhiem", "ki") or (
+        i >= 3 and text.numbers[i - 1] is not None and text.folded[i - 3:i - 1] == ("nhiem", "ki"))
+
+
+# "khi" and "lúc" as written: "không khí" and "quyền lực" fold to them too
+_WHEN_KEYS = {"khi": "khi", "luc": "luc1"}
+
+
+def _time_words(text: _Text) -> list[str]:
+    """The folded words, with "khí", "lực" … (folded like "khi", "lúc") blanked out."""
+    return [word if word not in _WHEN_KEYS or key in (_WHEN_KEYS[word], word) else "_"
+            for word, key in zip(text.folded, text.keys)]
+
+
 def holds_kind(text: _Text, asked: Asked) -> bool:
     """``text`` can hold what the question asks for: a count of the thing counted, a date, a name …"""
     kind, words = asked.kind, text.folded
@@ -427,10 +448,13 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return any(len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam") for i in digits)
     if kind == "time":
         # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
-        # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in
+        # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in,
+        # and "nhiệm kỳ 2025 - 2030" names a congress rather than dating it
+        numbers = [i for i in numbers if not _term(text, i)]
         return any((text.keys[i].isdigit() and (i and words[i - 1] in _TIME_UNITS or len(text.keys[i]) == 4))
-                   or words[i + 1:i + 2] and words[i + 1] in _TIME_UNITS for i in numbers) \
-            or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(words)))
+                   or words[i + 1:i + 2] and words[i + 1] in _TIME_UNITS and i and words[i - 1] in _SPAN_OPENERS
+                   for i in numbers) \
+            or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(_time_words(text))))
     if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
         return any(((cap and i) or _title_at(text, i)) and w not in asked.words
                    for i, (w, cap) in enumerate(zip(words, text.capital)))

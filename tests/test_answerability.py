@@ -137,6 +137,15 @@ def test_a_when_question_needs_a_time_not_just_the_year_the_sentence_is_set_in()
     assert holds_kind(_Text.of("Điểm thực tập được công bố sau 2 tuần."), asked)
 
 
+def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
+    asked = analyse("Hội nghị diễn ra khi nào?")
+    assert not holds_kind(_Text.of("Chuẩn bị nhân sự cho Đại hội nhiệm kỳ 2025 - 2030."), asked)
+    assert not holds_kind(_Text.of("Tổng kết thực tiễn 40 năm đổi mới."), asked)
+    assert not holds_kind(_Text.of("Kiểm soát quyền lực, giảm khí thải."), asked)  # "lực", "khí" fold to "luc", "khi"
+    assert holds_kind(_Text.of("Hội nghị diễn ra trong 3 ngày."), asked)
+    assert holds_kind(_Text.of("Hội nghị diễn ra lúc khai mạc kỳ họp."), asked)
+
+
 def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
