@@ -272,7 +272,7 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     names += [tuple(m.group().split()) for m in _DOCUMENT_HEADS.finditer(" ".join(words))]
     if question.raw[1:] == question.raw[1:].lower():
         offices += _offices_typed_in_lower_case(question)
-        names += offices
+        names += offices + _bodies_typed_in_lower_case(question)
     return list(dict.fromkeys(names)), list(dict.fromkeys(offices))
 
 
@@ -303,6 +303,42 @@ def _offices_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
             offices.append(tuple(words[i:end]))
         i = max(end, i + 1)
     return offices
+
+
+# Bodies typed in lower case: what heads one, and whose it is ("ban … thành ủy", "công an thành phố").
+_BODY_HEADS = (("ban",), ("uy", "ban"), ("hoi", "dong"), ("cong", "an"))
+_BODY_OWNERS = (("thanh", "uy"), ("tinh", "uy"), ("quan", "uy"), ("huyen", "uy"), ("dang", "uy"), ("trung", "uong"),
+                ("thanh", "pho"), ("tphcm",), ("nhan", "dan"), ("chinh", "phu"), ("quoc", "hoi"))
+
+
+def _bodies_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
+    """Bodies in a question typed without capitals: a head ("ban", "ủy ban", "hội đồng", "công an"),
+    up to three words, and whose body it is ("thành ủy", "thành phố" …), with no glue between.
+    A "ban" needs a word of its own before its owner: "nhiệm vụ thành ủy ban hành" names no body.
+
+    >>> _bodies_typed_in_lower_case(_Text.of("ban noi chinh thanh uy lam gi?"))
+    [('ban', 'noi', 'chinh', 'thanh', 'uy')]
+    >>> _bodies_typed_in_lower_case(_Text.of("cong an thanh pho da lam gi?"))
+    [('cong', 'an', 'thanh', 'pho')]
+    >>> _bodies_typed_in_lower_case(_Text.of("thanh uy ban hanh quy dinh nao ve can bo?"))
+    []
+    """
+    words, bodies = question.folded, []
+    for i in range(len(words)):
+        head = next((h for h in _BODY_HEADS if words[i:i + len(h)] == h), None)
+        if head is None:
+            continue
+        start = i + len(head) + (head == ("ban",))
+        for j in range(start, min(start + 4, len(words))):
+            if question.breaks[j]:
+                break
+            owner = next((o for o in _BODY_OWNERS if words[j:j + len(o)] == o), None)
+            if owner:
+                bodies.append(tuple(words[i:j + len(owner)]))
+                break
+            if words[j] in _NOT_COUNTED:
+                break
+    return bodies
 
 
 def analyse(question: str, typed: str | None = None) -> Asked:
