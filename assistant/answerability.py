@@ -546,6 +546,14 @@ def _names_held(asked: Asked, text: _Text) -> float:
     return _share(asked.names, text.holds) if all(map(text.holds, asked.offices)) else 0.0
 
 
+def _clashes(asked: Asked, text: _Text) -> set[str]:
+    """The question's numbers that ``text`` writes another number in place of, after the same
+    two words, and never writes itself ("Kết luận 01" where the question asks of "Kết luận 14")."""
+    written = text.numbered()
+    return {n for words, n in asked.numbered.items()
+            if words in written and n not in written[words] and n not in text.numbers}
+
+
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
              context_coverage: float, opening: str = "") -> list[float]:
     """The judge's inputs for one candidate sentence read in its paragraph (``context``).
@@ -560,9 +568,7 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     in_sentence = holds_kind(s, asked)
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
-    written = c.numbered()
-    clashes = {n for words, n in asked.numbered.items()
-               if written.get(words, {n}) - {n} and n not in written[words] and n not in c.numbers}
+    clashes = _clashes(asked, c)
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, asked)),
             _names_held(asked, s), _names_held(asked, whole),
@@ -630,6 +636,15 @@ JUDGED = 6
 
 #: how much of a document's start says what all of it is about (its title and first sentence or two)
 OPENING_CHARS = 400
+
+
+def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]:
+    """For each of the ``n`` best sentences: it names another numbered thing than the question's
+    ("Kết luận 01" for a question on "Kết luận 14"), so it is no quote for it, even beside one that is.
+    """
+    asked = analyse(retrieval.reading or question, question)
+    return [bool(_clashes(asked, _Text.of(data.chunks[u.chunk].unit_text(data.chunks[u.chunk].units[u.unit]))))
+            for u in retrieval.units[:n]]
 
 
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:

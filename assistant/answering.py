@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .answerability import Judge, candidate_rows
+from .answerability import Judge, about_another, candidate_rows
 from .chunking import Chunk
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -414,6 +414,8 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     judged = retrieval.units[:len(rows)]
     answers = probability >= judge.threshold
     order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + order_weight * answers[n]))
+    other = about_another(question, retrieval, data, len(rows))
+    order = [n for n in order if not other[n]] or order
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
 
 

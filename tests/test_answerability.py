@@ -237,6 +237,12 @@ def test_questions_the_report_answers_are_still_answered(report_assistant, quest
     assert any(answer_text in quote.text for quote in answer.quotes[:2])
 
 
+def test_no_quote_names_another_numbered_document_than_the_one_asked_about(report_assistant):
+    answer = report_assistant.ask("Kết luận 14 của Bộ Chính trị về vấn đề gì?")
+    assert "Kết luận 14" in answer.quotes[0].text
+    assert not any("Kết luận 01" in quote.text for quote in answer.quotes)  # the same paragraph names it
+
+
 def test_an_official_s_abbreviated_question_is_answered_like_the_written_out_one(report_assistant):
     short = report_assistant.ask("KL 14 của BCT là gì?")
     full = report_assistant.ask("Kết luận 14 của Bộ Chính trị là gì?")
