@@ -405,7 +405,8 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     The judge reads the best few sentences (``answerability.JUDGED``); ``order_weight`` is added to
     the retrieval score of those it judges to answer, so a sentence that holds what the question
     asks for comes before one that cannot. Its decision moves them, not its probability: that
-    leans on the cosine the retrieval score holds already.
+    leans on the cosine the retrieval score holds already. A judged sentence that names another
+    numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
     """
     rows = candidate_rows(question, retrieval, data)
     if not rows:
