@@ -17,6 +17,7 @@ fit-judge``); its weights are saved beside this module in ``judge.json``.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import json
@@ -480,8 +481,9 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     digits = [i for i in numbers if text.keys[i].isdigit()]
     if kind == "day":
         return any(i and words[i - 1] in ("ngay", "mong") for i in digits) or bool(re.search(r"\d/\d", text.raw))
-    if kind == "year":
-        return any(len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam") for i in digits)
+    if kind == "year":  # not a term of office ("nhiệm kỳ 2025 - 2030")
+        return any((len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam")) and not _term(text, i)
+                   for i in digits)
     if kind == "time":
         # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
         # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in,
@@ -555,22 +557,26 @@ def _clashes(asked: Asked, text: _Text) -> set[str]:
 
 
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
-             context_coverage: float, opening: str = "") -> list[float]:
+             context_coverage: float, opening: str = "", setting: frozenset[str] = frozenset()) -> list[float]:
     """The judge's inputs for one candidate sentence read in its paragraph (``context``).
 
     Names and numbers the document states at its ``opening`` hold for all of it (a report
     "năm 2024" need not repeat the year in every section); what the question asks for
-    must stand in the paragraph itself.
+    must stand in the paragraph itself, and a date, day or year asked for is not one of the
+    document's ``setting`` dates (``setting_dates``).
     """
     s, c = _Text.of(sentence), _Text.of(context)
     whole = _Text.of(f"{opening}\n{context}") if opening else c
     typed = asked.kind is not None
-    in_sentence = holds_kind(s, asked)
+    kind = asked  # what the answer must hold: a date, day or year no setting date, unless the sentence
+    if asked.kind in _DATE_KINDS and setting:  # writes it by a word of the question ("Chuyên đề năm 2024")
+        kind = dataclasses.replace(asked, numbers=asked.numbers | (setting - _dated_by(s, asked.words)))
+    in_sentence = holds_kind(s, kind)
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
     clashes = _clashes(asked, c)
     return [dense, coverage, phrase, context_coverage, float(typed),
-            float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, asked)),
+            float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, kind)),
             _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
             _share(asked.numbers, lambda n: n in whole.numbers and n not in clashes),
@@ -647,6 +653,32 @@ def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]
             for u in retrieval.units[:n]]
 
 
+#: how often a document writes a date of its opening for the date to be when all of it is set
+SETTING_MENTIONS = 3
+_DATE_KINDS = frozenset(["day", "year", "time"])
+
+
+@functools.lru_cache(maxsize=64)
+def setting_dates(document: str) -> frozenset[str]:
+    """The dates a document opens with and keeps writing: when all of it is set ("năm 2024" of an
+    annual report), which does not say when one thing in it happened ("Kết luận 01 … năm nào?").
+
+    >>> sorted(setting_dates("Báo cáo năm 2024. Năm 2024, năm bản lề. Kế hoạch năm 2024; từ năm 2023."))
+    ['2024']
+    """
+    opening = _Text.of(document[:OPENING_CHARS])
+    dated = {opening.keys[i] for i, n in enumerate(opening.numbers) if n is not None and i and opening.keys[i].isdigit()
+             and (opening.folded[i - 1] in _DATE_WORDS or len(opening.keys[i]) == 4)}
+    return frozenset(_number(key) for key in dated
+                     if len(re.findall(rf"(?<!\d){key}(?!\d)", document)) >= SETTING_MENTIONS)
+
+
+def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
+    """The numbers ``text`` writes with one of ``words`` just before them (a date word between)."""
+    return {n for i, n in enumerate(text.numbers) if n is not None
+            and (set(text.folded[max(0, i - 2):i]) - _DATE_WORDS) & words}
+
+
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:
     """``features`` of the ``n`` best sentences of a retrieval, in retrieval order."""
     asked = analyse(retrieval.reading or question, question)
@@ -654,7 +686,7 @@ def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list
     for unit in retrieval.units[:n]:
         chunk = data.chunks[unit.chunk]
         context = f"{chunk.section or ''}\n{chunk.text}"
-        opening = data.documents[chunk.document].text[:OPENING_CHARS]
+        document = data.documents[chunk.document].text
         rows.append(features(asked, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense, unit.coverage,
-                             unit.phrase, unit.context, opening))
+                             unit.phrase, unit.context, document[:OPENING_CHARS], setting_dates(document)))
     return rows
