@@ -342,8 +342,11 @@ def _bodies_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
     return bodies
 
 
+@functools.lru_cache(maxsize=256)
 def analyse(question: str, typed: str | None = None) -> Asked:
     """What ``question`` asks for: its kind, what a count counts, and its specifics.
+
+    Read once per question (cached): ordering the quotes and judging them both ask.
 
     When ``question`` is a reading of what the user ``typed`` with diacritics restored from the
     index's words, the offices typed are kept too: a title the documents never write is restored
@@ -568,8 +571,10 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     s, c = _Text.of(sentence), _Text.of(context)
     whole = _Text.of(f"{opening}\n{context}") if opening else c
     typed = asked.kind is not None
-    kind = asked  # what the answer must hold: a date, day or year no setting date, unless the sentence
-    if asked.kind in _DATE_KINDS and setting:  # writes it by a word of the question ("Chuyên đề năm 2024")
+    # A date, day or year asked for is none of the setting dates, unless the sentence writes that
+    # date by a word of the question ("Chuyên đề năm 2024"): those count as written by the question.
+    kind = asked
+    if asked.kind in _DATE_KINDS and setting:
         kind = dataclasses.replace(asked, numbers=asked.numbers | (setting - _dated_by(s, asked.words)))
     in_sentence = holds_kind(s, kind)
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
