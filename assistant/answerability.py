@@ -77,7 +77,14 @@ _DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 # Words that make a number a time: "ngày 18", "9 giờ", "quý 3", "thế kỷ 15", "2 tuần"
 _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
-_PLACES = frozenset("tai o thuoc phia mien tinh thanh pho quan huyen xa phuong nuoc vung".split())
+# A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
+_LOCATIVES = _keyed(("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh"))
+# ... and after these even a common noun is one ("ở nước ngoài"; "trong việc …" is not).
+_PLAIN_LOCATIVES = _keyed(("tại", "ở", "trên"))
+_PLAIN_LOCATIVES_FOLDED = frozenset(("tai", "o", "tren"))  # in a text written without diacritics
+# Common nouns that name a place after a locative ("về phòng đào tạo", "trong khu vực").
+_PLACE_NOUNS = frozenset("thanh pho tinh quan huyen xa phuong nuoc vung mien khu duong website trang truong phong"
+                         .split())
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
 _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký",
                "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",
@@ -161,7 +168,7 @@ class _Text:
     keys: tuple[str, ...]
     numbers: tuple[str | None, ...]  # the number a syllable writes ("02" and "hai" are "2"), else None
     capital: tuple[bool, ...]
-    breaks: tuple[bool, ...]  # punctuation stands between a syllable and the one before
+    breaks: tuple[bool, ...]  # punctuation or a line break stands between a syllable and the one before
     raw: str
 
     @staticmethod
@@ -174,7 +181,7 @@ class _Text:
         return _Text(tuple(t.folded for t in tokens), tuple(t.key for t in tokens),
                      tuple(_number(t.key) for t in tokens),
                      tuple(text[t.start].isupper() or t.folded in _ALIAS_NAMES for t in tokens),
-                     (True,) + tuple(bool(gap.strip()) for gap in gaps), text)
+                     (True,) + tuple(bool(gap.strip()) or "\n" in gap for gap in gaps), text)
 
     def numbered(self) -> dict[tuple[str, str], set[str]]:
         """The numbers written after each pair of words ("Chuyên đề năm 2024": ("de", "nam") → {"2024"})."""
@@ -511,10 +518,30 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind == "role":
         return any(_title_at(text, i) for i in range(len(words)))
     if kind == "place":
-        return bool(set(words) & _PLACES) or any(text.capital[1:])
+        return any(_place_at(text, i, asked.words) for i in range(len(words)))
     if kind == "reason":
         return bool(set(words) & _REASONS)
     return True
+
+
+def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
+    """A place the question does not write stands after a locative at ``i``, in the same phrase:
+    a name or a place noun within three words ("tại Trung tâm Vũ trụ Kennedy", "trên website
+    Trường", "về phòng đào tạo"), or any new word right after "tại / ở / trên" ("ở cơ sở"). A body
+    named without one ("Đại hội XI của Đảng bộ TPHCM", "tham mưu cho Thành ủy") is not where
+    anything takes place.
+    """
+    key, word = text.keys[i], text.folded[i]
+    plain = key in _PLAIN_LOCATIVES or (key == word and word in _PLAIN_LOCATIVES_FOLDED)
+    if not (plain or key in _LOCATIVES):
+        return False
+    for j in range(i + 1, min(i + 4, len(text.folded))):
+        if text.breaks[j]:
+            return False
+        new = text.folded[j]
+        if new not in asked and (text.capital[j] or new in _PLACE_NOUNS or (plain and j == i + 1)):
+            return True
+    return False
 
 
 #: the judge's inputs, in order (``features``)

@@ -146,6 +146,17 @@ def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
     assert holds_kind(_Text.of("Hội nghị diễn ra lúc khai mạc kỳ họp."), asked)
 
 
+def test_a_place_is_written_after_a_locative_not_just_named():
+    asked = analyse("Hội nghị tổng kết được tổ chức ở đâu?")
+    assert holds_kind(_Text.of("Hội nghị tổng kết được tổ chức tại Hội trường Thống Nhất."), asked)
+    assert holds_kind(_Text.of("Kế hoạch được công bố trên website Trường."), asked)
+    assert holds_kind(_Text.of("Hồ sơ nộp về phòng đào tạo."), asked)
+    assert not holds_kind(_Text.of("Chuẩn bị tổng kết, kịp thời tham mưu cho Thành ủy, Ban Thường vụ Thành ủy."), asked)
+    assert not holds_kind(_Text.of("Thực hiện Nghị quyết Đại hội XI của Đảng bộ TPHCM."), asked)
+    # a heading's last word and the paragraph's first are not one phrase
+    assert not holds_kind(_Text.of("Xử lý các vấn đề phát sinh từ thực tiễn\nPhát huy thành quả"), asked)
+
+
 def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
@@ -217,6 +228,7 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "Quy định 114 được ban hành năm nào?",  # the report is set in 2024; it dates a term of office, not this
     "ban dan van thanh uy lam gi trong nam 2024?",  # a body the report never names, typed in lower case
     "hoi dong nhan dan thanh pho da lam gi?",
+    "Lễ tổng kết 40 năm đổi mới được tổ chức ở đâu?",  # the report names the event, never where it is held
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
