@@ -78,13 +78,10 @@ _DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 # A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
-_LOCATIVES = _keyed(("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh"))
-# ... and after these even a common noun is one ("ở nước ngoài"; "trong việc …" is not).
-_PLAIN_LOCATIVES = _keyed(("tại", "ở", "trên"))
-_PLAIN_LOCATIVES_FOLDED = frozenset(("tai", "o", "tren"))  # in a text written without diacritics
-# Common nouns that name a place after a locative ("về phòng đào tạo", "trong khu vực").
-_PLACE_NOUNS = frozenset("thanh pho tinh quan huyen xa phuong nuoc vung mien khu duong website trang truong phong"
-                         .split())
+_LOCATIVES = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
+# Common nouns that name a place ("về phòng đào tạo", "ở nước ngoài"); "ở cấp chính quyền" names none.
+_PLACE_NOUNS = ("thành", "phố", "tỉnh", "quận", "huyện", "xã", "phường", "nước", "vùng", "miền", "khu", "đường",
+                "website", "trang", "trường", "phòng")
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
 _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký",
                "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",
@@ -527,21 +524,30 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
 def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
     """A place the question does not write stands after a locative at ``i``, in the same phrase:
     a name or a place noun within three words ("tại Trung tâm Vũ trụ Kennedy", "trên website
-    Trường", "về phòng đào tạo"), or any new word right after "tại / ở / trên" ("ở cơ sở"). A body
-    named without one ("Đại hội XI của Đảng bộ TPHCM", "tham mưu cho Thành ủy") is not where
-    anything takes place.
+    Trường", "về phòng đào tạo"). A body named without one ("Đại hội XI của Đảng bộ TPHCM",
+    "tham mưu cho Thành ủy") is not where anything takes place, nor a level ("ở cấp chính quyền").
     """
-    key, word = text.keys[i], text.folded[i]
-    plain = key in _PLAIN_LOCATIVES or (key == word and word in _PLAIN_LOCATIVES_FOLDED)
-    if not (plain or key in _LOCATIVES):
+    if not _is_one_of(text, i, _LOCATIVES):
         return False
     for j in range(i + 1, min(i + 4, len(text.folded))):
         if text.breaks[j]:
             return False
-        new = text.folded[j]
-        if new not in asked and (text.capital[j] or new in _PLACE_NOUNS or (plain and j == i + 1)):
+        if text.folded[j] not in asked and (text.capital[j] or _is_one_of(text, j, _PLACE_NOUNS)):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=64)
+def _keys_and_folded(words: tuple[str, ...]) -> tuple[frozenset, frozenset]:
+    return _keyed(words), frozenset(map(fold, words))
+
+
+def _is_one_of(text: _Text, i: int, words: tuple[str, ...]) -> bool:
+    """The syllable at ``i`` is one of ``words`` ("trương" is not "trường"); in a text written without
+    diacritics, one of them folded."""
+    keys, folded = _keys_and_folded(words)
+    key = text.keys[i]
+    return key in keys or (key == text.folded[i] and key in folded)
 
 
 #: the judge's inputs, in order (``features``)

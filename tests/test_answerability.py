@@ -153,6 +153,7 @@ def test_a_place_is_written_after_a_locative_not_just_named():
     assert holds_kind(_Text.of("Hồ sơ nộp về phòng đào tạo."), asked)
     assert not holds_kind(_Text.of("Chuẩn bị tổng kết, kịp thời tham mưu cho Thành ủy, Ban Thường vụ Thành ủy."), asked)
     assert not holds_kind(_Text.of("Thực hiện Nghị quyết Đại hội XI của Đảng bộ TPHCM."), asked)
+    assert not holds_kind(_Text.of("Xây dựng đội ngũ cán bộ, nhất là ở cấp chính quyền."), asked)
     # a heading's last word and the paragraph's first are not one phrase
     assert not holds_kind(_Text.of("Xử lý các vấn đề phát sinh từ thực tiễn\nPhát huy thành quả"), asked)
 
