@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .answerability import Judge, about_another, candidate_rows
+import numpy as np
+
+from .answerability import FEATURES, Judge, about_another, candidate_rows
 from .chunking import Chunk
 from .config import NOT_FOUND, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -399,13 +401,15 @@ def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings
 
 
 def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge,
-                 order_weight: float) -> tuple[list[ScoredUnit], float]:
+                 settings: Settings) -> tuple[list[ScoredUnit], float]:
     """The candidate sentences with the judged ones reordered, and the best probability of answering.
 
-    The judge reads the best few sentences (``answerability.JUDGED``); ``order_weight`` is added to
-    the retrieval score of those it judges to answer, so a sentence that holds what the question
-    asks for comes before one that cannot. Its decision moves them, not its probability: that
-    leans on the cosine the retrieval score holds already. A judged sentence that names another
+    The judge reads the best few sentences (``answerability.JUDGED``); ``judge_order_weight`` is
+    added to the retrieval score of those it judges to answer, so a sentence that holds what the
+    question asks for comes before one that cannot. Its decision moves them, not its probability:
+    that leans on the cosine the retrieval score holds already. A sentence that itself holds the
+    kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
+    whose paragraph only does. A judged sentence that names another
     numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
     """
     rows = candidate_rows(question, retrieval, data)
@@ -414,7 +418,9 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     probability = judge.probability(rows)
     judged = retrieval.units[:len(rows)]
     answers = probability >= judge.threshold
-    order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + order_weight * answers[n]))
+    in_sentence = np.asarray(rows)[:, FEATURES.index("kind_sentence")]
+    order = sorted(range(len(rows)), key=lambda n: -(judged[n].score + settings.judge_order_weight * answers[n]
+                                                      + settings.kind_order_weight * in_sentence[n]))
     other = about_another(question, retrieval, data, len(rows))
     order = [n for n in order if not other[n]] or order
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
@@ -425,7 +431,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     """Turn a retrieval into an answer of verbatim quotes, or an abstention when no sentence answers."""
     if not retrieval.units:
         return Answer(question, True, [])
-    ordered, answers = judged_order(question, retrieval, data, judge, settings.judge_order_weight)
+    ordered, answers = judged_order(question, retrieval, data, judge, settings)
     best = ordered[0]
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
