@@ -79,6 +79,7 @@ _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 # A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
 _LOCATIVES = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
+_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w.-]+@[\w-]+\.[a-z]")
 # Common nouns that name a place ("về phòng đào tạo", "ở nước ngoài"); "ở cấp chính quyền" names none.
 _PLACE_NOUNS = ("thành", "phố", "tỉnh", "quận", "huyện", "xã", "phường", "nước", "vùng", "miền", "khu", "đường",
                 "website", "trang", "trường", "phòng")
@@ -514,8 +515,8 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
             cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(words, text.capital)))
     if kind == "role":
         return any(_title_at(text, i) for i in range(len(words)))
-    if kind == "place":
-        return any(_place_at(text, i, asked.words) for i in range(len(words)))
+    if kind == "place":  # or an address on the web ("qui định của forum: http://forum.uit.edu.vn/…")
+        return any(_place_at(text, i, asked.words) for i in range(len(words))) or bool(_ADDRESS.search(text.raw))
     if kind == "reason":
         return bool(set(words) & _REASONS)
     return True

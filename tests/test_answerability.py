@@ -151,6 +151,7 @@ def test_a_place_is_written_after_a_locative_not_just_named():
     assert holds_kind(_Text.of("Hội nghị tổng kết được tổ chức tại Hội trường Thống Nhất."), asked)
     assert holds_kind(_Text.of("Kế hoạch được công bố trên website Trường."), asked)
     assert holds_kind(_Text.of("Hồ sơ nộp về phòng đào tạo."), asked)
+    assert holds_kind(_Text.of("Cần đọc kỹ qui định: http://forum.uit.edu.vn/threads/29653."), asked)
     assert not holds_kind(_Text.of("Chuẩn bị tổng kết, kịp thời tham mưu cho Thành ủy, Ban Thường vụ Thành ủy."), asked)
     assert not holds_kind(_Text.of("Thực hiện Nghị quyết Đại hội XI của Đảng bộ TPHCM."), asked)
     assert not holds_kind(_Text.of("Xây dựng đội ngũ cán bộ, nhất là ở cấp chính quyền."), asked)
