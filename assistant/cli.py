@@ -109,7 +109,7 @@ def cmd_bench_squad(args) -> int:
 
     result = run_squad([Path(f) for f in args.files], load_embedder(args.embedder),
                        without_diacritics=args.no_diacritics, unanswerable=args.unanswerable,
-                       held_out=args.held_out)
+                       held_out=args.held_out, whole_articles=args.whole_articles)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
     return 0
 
@@ -204,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
                        help="ask every question also without its own paragraph, and perturbed (both must abstain)")
     squad.add_argument("--held-out", action="store_true",
                        help="only the questions fitting never sees (UIT test_reg.json, XQuAD-vi's second half)")
+    squad.add_argument("--whole-articles", action="store_true",
+                       help="each article one document, its paragraphs under its title (as a real file would be)")
     squad.set_defaults(run=cmd_bench_squad)
 
     benchmarks = Path("eval/benchmarks")

@@ -1,4 +1,5 @@
-"""Benchmark on SQuAD-format files: each paragraph a document, all files pooled.
+"""Benchmark on SQuAD-format files: each paragraph a document (or each article, its paragraphs
+under its title, with ``whole_articles``), all files pooled.
 
 An answer counts when one of the question's answer texts lies inside a quote
 (compared after NFC, case folding and whitespace collapsing). An abstention
@@ -37,7 +38,13 @@ class SquadQuestion:
     file: str
     question: str
     answers: tuple[str, ...]
-    paragraph: str  # document path of the paragraph it was asked about
+    paragraph: str  # "<file stem>/<article>-<paragraph>": the paragraph it was asked about
+    document: str = ""  # the document holding that paragraph: the paragraph itself, or its article
+    span: tuple[int, int] = (0, 0)  # where the paragraph stands in that document's text
+
+    def quotes_its_paragraph(self, quote) -> bool:
+        """Whether ``quote`` comes from the paragraph this question was asked about."""
+        return quote.document == self.document and quote.start < self.span[1] and quote.end > self.span[0]
 
 
 def normal(text: str) -> str:
@@ -45,24 +52,50 @@ def normal(text: str) -> str:
     return normalise(text).casefold()
 
 
-def load_squad(paths: list[Path]) -> tuple[list[Document], list[SquadQuestion]]:
-    """Paragraphs as documents named ``<file stem>/<article>-<paragraph>``, and every question."""
+def load_squad(paths: list[Path], whole_articles: bool = False) -> tuple[list[Document], list[SquadQuestion]]:
+    """Paragraphs as documents named ``<file stem>/<article>-<paragraph>``, and every question.
+
+    With ``whole_articles`` each article is one document named ``<file stem>/<article>``: its
+    title on the first line (a heading, as in a real file), then its paragraphs one to a line.
+    """
     documents: list[Document] = []
     questions: list[SquadQuestion] = []
     for path in paths:
         try:
             articles = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
             for a, article in enumerate(articles):
+                title = str(article.get("title") or "").replace("_", " ").strip()
+                lines = [title] if whole_articles and title else []
                 for p, paragraph in enumerate(article["paragraphs"]):
                     name = f"{Path(path).stem}/{a:03d}-{p:02d}"
                     text = paragraph["context"]
-                    documents.append(Document.from_text(name, text))
+                    start = sum(len(line) + 1 for line in lines) if whole_articles else 0
+                    document = f"{Path(path).stem}/{a:03d}" if whole_articles else name
+                    lines.append(text)
+                    if not whole_articles:
+                        documents.append(Document.from_text(name, text))
                     for qa in paragraph["qas"]:
                         answers = tuple(dict.fromkeys(normal(x["text"]) for x in qa["answers"]))
-                        questions.append(SquadQuestion(Path(path).name, qa["question"], answers, name))
+                        questions.append(SquadQuestion(Path(path).name, qa["question"], answers, name, document,
+                                                       (start, start + len(text))))
+                if whole_articles:
+                    documents.append(Document.from_text(f"{Path(path).stem}/{a:03d}", "\n".join(lines)))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
             raise SquadFileError(f"{path}: not a readable SQuAD-format JSON file ({error!r})") from error
     return documents, questions
+
+
+def without_paragraph(documents: list[Document], item: SquadQuestion) -> list[Document]:
+    """The documents with the paragraph ``item`` was asked about cut out of its document (or the
+    whole document left out, when it is that paragraph)."""
+    kept = []
+    for document in documents:
+        if document.path != item.document:
+            kept.append(document)
+        elif item.span != (0, len(document.text)):
+            start, end = item.span
+            kept.append(Document.from_text(document.path, document.text[:start] + document.text[end + 1:]))
+    return kept
 
 
 @dataclass
@@ -75,6 +108,7 @@ class SquadResult:
     build_seconds: float
     questions: list[SquadQuestion]
     without_diacritics: bool = False  # questions asked with their diacritics removed
+    whole_articles: bool = False  # each article one document
     answer_rank: list[int | None] = field(default_factory=list)  # 1-based rank of first answering quote
     paragraph_rank: list[int | None] = field(default_factory=list)  # rank of first quote from the gold paragraph
     abstained: list[bool] = field(default_factory=list)
@@ -117,6 +151,8 @@ class SquadResult:
                  f"{np.percentile(self.latency_ms, 95):.1f} ms", ""]
         if self.without_diacritics:
             lines.insert(1, "questions asked without diacritics")
+        if self.whole_articles:
+            lines.insert(1, "each article one document, its paragraphs under its title")
         columns = ["all"] + (self.files if len(self.files) > 1 else [])
         rows = self.figures().keys()
         table = {c: self.figures(None if c == "all" else c) for c in columns}
@@ -134,7 +170,7 @@ class SquadResult:
     def to_dict(self) -> dict:
         return {
             "files": self.files, "paragraphs": self.paragraphs, "chunks": self.chunks,
-            "without_diacritics": self.without_diacritics,
+            "without_diacritics": self.without_diacritics, "whole_articles": self.whole_articles,
             "build_seconds": round(self.build_seconds, 2),
             "latency_ms": {"p50": float(np.percentile(self.latency_ms, 50)),
                            "p95": float(np.percentile(self.latency_ms, 95))},
@@ -200,9 +236,10 @@ class Ask:
 
     kind: str  # "answerable", "left out", "perturbed"
     question: str
-    documents: set[str] | None  # the paragraphs searched (None: all)
+    documents: set[str] | None  # the documents searched (None: all)
     answers: tuple[str, ...]  # empty when nothing answers it
     file: str = ""  # the benchmark file the question comes from
+    source: SquadQuestion | None = None  # the question it was made from
 
 
 def asked_variants(questions: list[SquadQuestion], documents: list[Document], rng: random.Random) -> list[Ask]:
@@ -211,11 +248,11 @@ def asked_variants(questions: list[SquadQuestion], documents: list[Document], rn
     corpus = "\n".join(d.text for d in documents)
     asks = []
     for item in questions:
-        asks.append(Ask("answerable", item.question, None, item.answers, item.file))
-        asks.append(Ask("left out", item.question, names - {item.paragraph}, (), item.file))
+        asks.append(Ask("answerable", item.question, None, item.answers, item.file, item))
+        asks.append(Ask("left out", item.question, names - {item.paragraph}, (), item.file, item))
         perturbed = perturb_question(item.question, corpus, rng)
         if perturbed:
-            asks.append(Ask("perturbed", perturbed, None, (), item.file))
+            asks.append(Ask("perturbed", perturbed, None, (), item.file, item))
     return asks
 
 
@@ -225,22 +262,26 @@ def _first(flags: list[bool]) -> int | None:
 
 def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
               without_diacritics: bool = False, unanswerable: bool = False, held_out: bool = False,
-              seed: int = 0) -> SquadResult:
+              seed: int = 0, whole_articles: bool = False) -> SquadResult:
     """Index the paragraphs of ``paths`` in memory and ask every question (optionally accent-free).
 
     With ``unanswerable`` each question is asked twice more, without its own paragraph and
     perturbed (``asked_variants``): both must abstain. ``held_out`` keeps only the questions
-    that fitting never sees.
+    that fitting never sees. With ``whole_articles`` each article is one document; a question
+    asked without its paragraph is then asked of the index rebuilt with that paragraph cut out
+    of its article (the other sentences' vectors reused): the document is on its topic, but the
+    fact asked for is not in it.
     """
-    documents, questions = load_squad(paths)
+    documents, questions = load_squad(paths, whole_articles)
+    paragraphs = len({q.paragraph for q in questions})
     if held_out:
         questions = [q for q in questions if not is_fit_part(q)]
     began = time.perf_counter()
     data, _, _ = build_from_documents(documents, embedder)
     build_seconds = time.perf_counter() - began
     assistant = Assistant(data, embedder, settings)
-    result = SquadResult([Path(p).name for p in paths], len(documents), len(data.chunks), build_seconds, questions,
-                         without_diacritics)
+    result = SquadResult([Path(p).name for p in paths], paragraphs, len(data.chunks), build_seconds, questions,
+                         without_diacritics, whole_articles)
     for item in questions:
         began = time.perf_counter()
         question = strip_diacritics(item.question) if without_diacritics else item.question
@@ -248,13 +289,22 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
         result.latency_ms.append((time.perf_counter() - began) * 1000)
         quotes = answer.quotes
         result.answer_rank.append(_first([any(a in normal(q.text) for a in item.answers) for q in quotes]))
-        result.paragraph_rank.append(_first([q.document == item.paragraph for q in quotes]))
+        result.paragraph_rank.append(_first([item.quotes_its_paragraph(q) for q in quotes]))
         result.abstained.append(answer.abstained)
         result.quote_chars.append([len(q.text) for q in quotes])
     if unanswerable:
+        cut_out: dict[str, list[Ask]] = {}  # left-out questions by paragraph, when articles are documents
         for ask in asked_variants(questions, documents, random.Random(seed)):
-            if ask.kind != "answerable":
+            if ask.kind == "left out" and whole_articles:
+                cut_out.setdefault(ask.source.paragraph, []).append(ask)
+            elif ask.kind != "answerable":
                 question = strip_diacritics(ask.question) if without_diacritics else ask.question
                 rejected = assistant.ask(question, k=1, documents=ask.documents).abstained
                 result.rejected.setdefault(ask.kind, []).append((ask.file, rejected))
+        for asks in cut_out.values():
+            cut, _, _ = build_from_documents(without_paragraph(documents, asks[0].source), embedder, data)
+            without = Assistant(cut, embedder, settings)
+            for ask in asks:
+                question = strip_diacritics(ask.question) if without_diacritics else ask.question
+                result.rejected.setdefault(ask.kind, []).append((ask.file, without.ask(question, k=1).abstained))
     return result

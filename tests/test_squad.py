@@ -54,3 +54,47 @@ def test_held_out_keeps_only_the_questions_fitting_never_sees():
     held = [q for q in questions if not is_fit_part(q)]
     assert {q.file for q in held} == {"test_reg.json", "xquad.vi.json"}
     assert all(int(q.paragraph.rsplit("/", 1)[1][:3]) >= 24 for q in held if q.file == "xquad.vi.json")
+
+
+XQUAD = BENCHMARKS / "xquad-vi" / "xquad.vi.json"
+
+
+def test_whole_articles_are_one_document_each_with_every_question_pointing_at_its_paragraph():
+    paragraphs, _ = load_squad([XQUAD])
+    articles, questions = load_squad([XQUAD], whole_articles=True)
+    assert len(articles) == 48 and len(questions) == 1190
+    texts = {d.path: d.text for d in articles}
+    paragraph_texts = {d.path: d.text for d in paragraphs}
+    for question in questions:
+        start, end = question.span
+        assert texts[question.document][start:end] == paragraph_texts[question.paragraph]
+    assert texts["xquad.vi/000"].startswith("Super Bowl 50\n")  # the title is the heading
+
+
+def test_a_paragraph_cut_out_of_its_article_leaves_the_other_paragraphs_as_they_were():
+    from assistant.squad import without_paragraph
+
+    articles, questions = load_squad([XQUAD], whole_articles=True)
+    item = next(q for q in questions if q.paragraph == "xquad.vi/000-01")
+    kept = {d.path: d.text for d in without_paragraph(articles, item)}
+    whole = {d.path: d.text for d in articles}
+    paragraph = whole[item.document][item.span[0]:item.span[1]]
+    assert paragraph not in kept[item.document]
+    assert kept[item.document] == whole[item.document].replace(paragraph + "\n", "", 1)
+    assert all(kept[path] == text for path, text in whole.items() if path != item.document)
+
+
+def test_the_whole_article_benchmark_asks_left_out_questions_of_the_article_without_their_paragraph(
+        embedder, tmp_path):
+    data = json.loads(XQUAD.read_text(encoding="utf-8"))["data"][:2]
+    for article in data:
+        article["paragraphs"] = article["paragraphs"][:2]
+        for paragraph in article["paragraphs"]:
+            paragraph["qas"] = paragraph["qas"][:2]
+    small = tmp_path / "xquad.small.json"
+    small.write_text(json.dumps({"data": data}, ensure_ascii=False), encoding="utf-8")
+    result = run_squad([small], embedder, unanswerable=True, whole_articles=True)
+    assert result.figures()["questions"] == 8 and result.paragraphs == 4
+    assert result.rejected_share("left out")[0] == 8
+    assert "each article one document" in result.text()
+    assert result.figures()["paragraph@1"] > 0.5  # quotes are found inside their paragraph of the article
