@@ -39,8 +39,8 @@ class SquadQuestion:
     question: str
     answers: tuple[str, ...]
     paragraph: str  # "<file stem>/<article>-<paragraph>": the paragraph it was asked about
-    document: str = ""  # the document holding that paragraph: the paragraph itself, or its article
-    span: tuple[int, int] = (0, 0)  # where the paragraph stands in that document's text
+    document: str  # the document holding that paragraph: the paragraph itself, or its article
+    span: tuple[int, int]  # where the paragraph stands in that document's text
 
     def quotes_its_paragraph(self, quote) -> bool:
         """Whether ``quote`` comes from the paragraph this question was asked about."""
@@ -69,10 +69,11 @@ def load_squad(paths: list[Path], whole_articles: bool = False) -> tuple[list[Do
                 for p, paragraph in enumerate(article["paragraphs"]):
                     name = f"{Path(path).stem}/{a:03d}-{p:02d}"
                     text = paragraph["context"]
-                    start = sum(len(line) + 1 for line in lines) if whole_articles else 0
-                    document = f"{Path(path).stem}/{a:03d}" if whole_articles else name
-                    lines.append(text)
-                    if not whole_articles:
+                    if whole_articles:  # the paragraph on a line of its own after those before it
+                        document, start = f"{Path(path).stem}/{a:03d}", len("\n".join(lines + [""]))
+                        lines.append(text)
+                    else:
+                        document, start = name, 0
                         documents.append(Document.from_text(name, text))
                     for qa in paragraph["qas"]:
                         answers = tuple(dict.fromkeys(normal(x["text"]) for x in qa["answers"]))
