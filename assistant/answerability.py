@@ -78,10 +78,10 @@ _DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 # A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
-_LOCATIVES = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
+_LOCATIVE_WORDS = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
 _ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w.-]+@[\w-]+\.[a-z]")
 # Common nouns that name a place ("về phòng đào tạo", "ở nước ngoài"); "ở cấp chính quyền" names none.
-_PLACE_NOUNS = ("thành", "phố", "tỉnh", "quận", "huyện", "xã", "phường", "nước", "vùng", "miền", "khu", "đường",
+_PLACE_NOUN_WORDS = ("thành", "phố", "tỉnh", "quận", "huyện", "xã", "phường", "nước", "vùng", "miền", "khu", "đường",
                 "website", "trang", "trường", "phòng")
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
 _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký",
@@ -94,12 +94,13 @@ _HEAD_WORDS = ("bí thư", "chủ tịch", "giám đốc", "bộ trưởng", "th
                "tổng thống", "chủ nhiệm", "viện trưởng", "hiệu trưởng", "cục trưởng", "vụ trưởng", "trưởng", "phó")
 
 
-def _titles(words) -> tuple[frozenset, frozenset]:
-    """``_keyed`` keys of titles, and their folded forms for syllables typed without diacritics."""
+def _spellings(words) -> tuple[frozenset, frozenset]:
+    """``_keyed`` keys of words, and their folded forms for syllables typed without diacritics."""
     return _keyed(words), frozenset(fold(w) if " " not in w else tuple(fold(w).split()) for w in words)
 
 
-_ROLES, _HEADS = _titles(_ROLE_WORDS), _titles(_HEAD_WORDS)
+_ROLES, _HEADS = _spellings(_ROLE_WORDS), _spellings(_HEAD_WORDS)
+_LOCATIVES, _PLACE_NOUNS = _spellings(_LOCATIVE_WORDS), _spellings(_PLACE_NOUN_WORDS)
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -123,18 +124,19 @@ _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
 
-def _title_at(text: "_Text", i: int, roles: tuple[frozenset, frozenset] = _ROLES) -> int:
-    """How many syllables of a title or office begin at syllable ``i``: 2 ("bí thư"), 1 ("trưởng") or 0.
+def _words_at(text: "_Text", i: int, spellings: tuple[frozenset, frozenset]) -> int:
+    """How many syllables of one of the words spelt in ``spellings`` (``_spellings``) begin at
+    syllable ``i``: 2 ("bí thư"), 1 ("trưởng") or 0.
 
-    ``roles`` holds the titles' accented keys and, for syllables typed without diacritics, their
-    folded forms ("Chu tich" is "Chủ tịch"); typed with them, "Trường" (a school) is not "trưởng".
+    Matched by accented keys and, for syllables typed without diacritics, by their folded forms
+    ("Chu tich" is "Chủ tịch"); typed with them, "Trường" (a school) is not "trưởng".
     """
-    accented, folded_roles = roles
+    accented, folded_words = spellings
     keys, folded = text.keys[i:i + 2], text.folded[i:i + 2]
     bare = tuple(k == f for k, f in zip(keys, folded))
-    if keys in accented or (len(bare) == 2 and all(bare) and folded in folded_roles):
+    if keys in accented or (len(bare) == 2 and all(bare) and folded in folded_words):
         return 2
-    return int(keys[0] in accented or (bare[0] and folded[0] in folded_roles))
+    return int(keys[0] in accented or (bare[0] and folded[0] in folded_words))
 
 
 @dataclass(frozen=True)
@@ -264,11 +266,11 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     names, offices = [], []
     for run in runs:
         opening = question.raw.split(maxsplit=1)[0] if question.raw.strip() else ""
-        if run and run[0] == 0 and not _title_at(question, 0) and not (len(opening) > 1 and opening.isupper()):
+        if run and run[0] == 0 and not _words_at(question, 0, _ROLES) and not (len(opening) > 1 and opening.isupper()):
             run = run[1:]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
-        title = _title_at(question, run[0]) if run else 0
+        title = _words_at(question, run[0], _ROLES) if run else 0
         while len(run) > max(title, 1) and not capital[run[-1]]:
             run = run[:-1]
         if run:
@@ -299,9 +301,9 @@ def _offices_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
     """
     words, offices, i = question.folded, [], 0
     while i < len(words):
-        title = _title_at(question, i, _HEADS)
+        title = _words_at(question, i, _HEADS)
         opens = title == 2 or (title == 1 and i + 1 < len(words)
-                               and (_title_at(question, i + 1) or words[i + 1] in _UNITS))
+                               and (_words_at(question, i + 1, _ROLES) or words[i + 1] in _UNITS))
         end = i + title
         while opens and end < len(words) and not question.breaks[end] and words[end] not in _NOT_COUNTED:
             end += 1
@@ -502,7 +504,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
                    for i in numbers) \
             or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(_time_words(text))))
     if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
-        return any(((cap and i) or _title_at(text, i)) and w not in asked.words
+        return any(((cap and i) or _words_at(text, i, _ROLES)) and w not in asked.words
                    for i, (w, cap) in enumerate(zip(words, text.capital)))
     if kind == "name":
         # The theme, slogan or motto asked for must be stated: its name, then in the same clause a
@@ -514,7 +516,7 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return bool(re.search(r"[“\"«]", text.raw)) or any(
             cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(words, text.capital)))
     if kind == "role":
-        return any(_title_at(text, i) for i in range(len(words)))
+        return any(_words_at(text, i, _ROLES) for i in range(len(words)))
     if kind == "place":  # or an address on the web ("qui định của forum: http://forum.uit.edu.vn/…")
         return any(_place_at(text, i, asked.words) for i in range(len(words))) or bool(_ADDRESS.search(text.raw))
     if kind == "reason":
@@ -528,27 +530,14 @@ def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
     Trường", "về phòng đào tạo"). A body named without one ("Đại hội XI của Đảng bộ TPHCM",
     "tham mưu cho Thành ủy") is not where anything takes place, nor a level ("ở cấp chính quyền").
     """
-    if not _is_one_of(text, i, _LOCATIVES):
+    if not _words_at(text, i, _LOCATIVES):
         return False
     for j in range(i + 1, min(i + 4, len(text.folded))):
         if text.breaks[j]:
             return False
-        if text.folded[j] not in asked and (text.capital[j] or _is_one_of(text, j, _PLACE_NOUNS)):
+        if text.folded[j] not in asked and (text.capital[j] or _words_at(text, j, _PLACE_NOUNS)):
             return True
     return False
-
-
-@functools.lru_cache(maxsize=64)
-def _keys_and_folded(words: tuple[str, ...]) -> tuple[frozenset, frozenset]:
-    return _keyed(words), frozenset(map(fold, words))
-
-
-def _is_one_of(text: _Text, i: int, words: tuple[str, ...]) -> bool:
-    """The syllable at ``i`` is one of ``words`` ("trương" is not "trường"); in a text written without
-    diacritics, one of them folded."""
-    keys, folded = _keys_and_folded(words)
-    key = text.keys[i]
-    return key in keys or (key == text.folded[i] and key in folded)
 
 
 #: the judge's inputs, in order (``features``)
