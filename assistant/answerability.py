@@ -42,6 +42,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("day", r"\bngay (nao|bao nhieu|thang nao|may)\b|\bwhat (day|date)\b"),
     ("year", r"\bnam (nao|bao nhieu)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
     ("amount", r"\bhow much\b"),  # and a count of money: see _MONEY_ASKED
+    ("duration", r"\bbao lau\b|\bbao nhieu thoi gian\b|\bhow long\b"),
     ("count", r"\b(bao nhieu|may)\b|\bhow many\b"),
     ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|thang nao|hoi nao|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
@@ -76,6 +77,10 @@ _TEMPORAL = re.compile(r"\b(khi|luc|thoi diem|thoi han|hien nay|(cham|tre|som) n
 _DATE_WORDS = frozenset(["nam", "thang", "ngay", "ki"])
 # Words that make a number a time: "ngày 18", "9 giờ", "quý 3", "thế kỷ 15", "2 tuần"
 _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
+# A number before these is how long something lasts: "40 năm", "2 học kỳ", "15 tiết", "thập kỷ"
+_DURATION_UNITS = _TIME_UNITS | {"giay", "tiet", "buoi", "dem"}
+_LASTING = re.compile(r"\b(lau dai|suot|vinh vien|mai mai|cho den|den khi)\b"
+                      r"|\btu (nam |thang |ngay )?\d+ (den|toi) (nam |thang |ngay )?\d+")  # "từ năm 1870 đến 1939"
 _REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
 # A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
 _LOCATIVE_WORDS = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
@@ -143,7 +148,7 @@ def _words_at(text: "_Text", i: int, spellings: tuple[frozenset, frozenset]) -> 
 class Asked:
     """What a question asks for and what its answer must agree with."""
 
-    kind: str | None  # percent, ordinal, day, year, amount, count, time, person, role, place, name, reason
+    kind: str | None  # percent, ordinal, day, year, amount, duration, count, time, person, role, place, name, reason
     counted: tuple[str, ...] = ()  # what a count counts, as matching keys ("cán bộ" is "can1", "bô6")
     numbers: frozenset[str] = frozenset()  # numbers the question writes (Roman numerals read)
     names: tuple[tuple[str, ...], ...] = ()  # named bodies, roles and documents, as folded syllables
@@ -494,6 +499,9 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     if kind == "year":  # not a term of office ("nhiệm kỳ 2025 - 2030")
         return any((len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam")) and not _term(text, i)
                    for i in digits)
+    if kind == "duration":  # "40 năm", "hai tuần", "4:51", "suốt …", "từ 1870 đến 1939"; not "nhiệm kỳ 2020 - 2025"
+        return any(set(words[i + 1:i + 3]) & _DURATION_UNITS and not _term(text, i) for i in numbers) \
+            or bool(re.search(r"\d:\d", text.raw)) or bool(_LASTING.search(" ".join(words)))
     if kind == "time":
         # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
         # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in,

@@ -25,6 +25,8 @@ from conftest import assistant_over
     ("Đây là đại hội lần thứ mấy?", "ordinal"),
     ("Phong trào thi đua có tên là gì?", "name"),
     ("Vì sao phải đổi mới lề lối làm việc?", "reason"),
+    ("Chuyển đổi số kéo dài bao lâu?", "duration"),
+    ("Trên đồng hồ còn lại bao nhiêu thời gian?", "duration"),
     ("Công tác tuyên giáo cần làm gì?", None),
 ])
 def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind):
@@ -146,6 +148,17 @@ def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
     assert holds_kind(_Text.of("Hội nghị diễn ra lúc khai mạc kỳ họp."), asked)
 
 
+def test_how_long_is_answered_by_a_number_of_time_units_not_by_a_date_or_a_term():
+    asked = analyse("Thời gian thực tập doanh nghiệp là bao lâu?")
+    assert holds_kind(_Text.of("Sinh viên thực tập tại doanh nghiệp tối thiểu 8 tuần."), asked)
+    assert holds_kind(_Text.of("Thời gian thực tập kéo dài hai tháng."), asked)  # a number written as a word
+    assert holds_kind(_Text.of("Khi thời gian quy định còn lại 4:51, Carolina có bóng."), asked)
+    assert holds_kind(_Text.of("Nhà hát đã hoạt động từ năm 1870 đến 1939."), asked)
+    assert not holds_kind(_Text.of("Sinh viên thực tập tại doanh nghiệp trong năm 2024."), asked)  # a date
+    assert not holds_kind(_Text.of("Chuẩn bị tổng kết nhiệm kỳ 2020 - 2025."), asked)  # a term of office
+    assert not holds_kind(_Text.of("Tập trung thực hiện chuyển đổi số trong công tác tuyên giáo."), asked)
+
+
 def test_a_place_is_written_after_a_locative_not_just_named():
     asked = analyse("Hội nghị tổng kết được tổ chức ở đâu?")
     assert holds_kind(_Text.of("Hội nghị tổng kết được tổ chức tại Hội trường Thống Nhất."), asked)
@@ -231,6 +244,7 @@ def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes(
     "ban dan van thanh uy lam gi trong nam 2024?",  # a body the report never names, typed in lower case
     "hoi dong nhan dan thanh pho da lam gi?",
     "Lễ tổng kết 40 năm đổi mới được tổ chức ở đâu?",  # the report names the event, never where it is held
+    "Chuyển đổi số trong công tác tuyên giáo kéo dài bao lâu?",  # the report says it is done, not for how long
 ])
 def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
