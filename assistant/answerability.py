@@ -292,15 +292,19 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
 # Units a one-syllable title heads ("trưởng ban", "phó phòng"): typed in lower case without diacritics,
 # "truong" alone may be a school ("trường") and "pho" a street ("phố").
 _UNITS = frozenset("ban phong khoa so cuc vu vien bo".split())
+# An office typed so runs up to glue or "tên" ("truong ban … ten la gi?": the holder's name is asked)
+_OFFICE_ENDS = _NOT_COUNTED | {"ten"}
 
 
 def _offices_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
     """Offices in a question typed without capitals ("ai la pho bi thu thuong truc thanh uy tphcm?"):
     a title of two syllables, or one heading a unit or another title, and the words after it up to
-    glue or punctuation.
+    glue, punctuation or "tên" (the holder's name asked for).
 
     >>> _offices_typed_in_lower_case(_Text.of("ai la pho bi thu thuong truc thanh uy tphcm?"))
     [('pho', 'bi', 'thu', 'thuong', 'truc', 'thanh', 'uy', 'tphcm')]
+    >>> _offices_typed_in_lower_case(_Text.of("truong ban tuyen giao thanh uy ten la gi?"))
+    [('truong', 'ban', 'tuyen', 'giao', 'thanh', 'uy')]
     >>> _offices_typed_in_lower_case(_Text.of("hoc phi cua truong la bao nhieu?"))
     []
     """
@@ -310,7 +314,7 @@ def _offices_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
         opens = title == 2 or (title == 1 and i + 1 < len(words)
                                and (_words_at(question, i + 1, _ROLES) or words[i + 1] in _UNITS))
         end = i + title
-        while opens and end < len(words) and not question.breaks[end] and words[end] not in _NOT_COUNTED:
+        while opens and end < len(words) and not question.breaks[end] and words[end] not in _OFFICE_ENDS:
             end += 1
         if opens and end > i + title:  # a body after the title: "bí thư thành ủy", not "bí thư" alone
             offices.append(tuple(words[i:end]))

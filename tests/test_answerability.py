@@ -258,6 +258,7 @@ def test_questions_on_the_reports_topics_that_it_does_not_answer_get_not_found(r
     ("<script>alert(1)</script> Kết luận 14 là gì?", "Kết luận 14"),
     ("Chuyên đề năm 2024 có tên là gì?", "Học tập và làm theo tư tưởng"),
     ("truong ban tuyen giao thanh uy tphcm la ai?", "Phan Nguyễn Như Khuê"),
+    ("truong ban tuyen giao thanh uy tphcm ten la gi?", "Phan Nguyễn Như Khuê"),
     ("ban to chuc thanh uy da tham muu gi?", "Ban Tổ chức Thành ủy cũng đã tham mưu"),
     ("Thành phố kỷ niệm 50 năm Ngày giải phóng miền Nam vào năm nào?", "vào năm 2025"),
     ("Chuyên đề học tập và làm theo tư tưởng Hồ Chí Minh về thực hành dân chủ là của năm nào?", "Chuyên đề năm 2024"),
