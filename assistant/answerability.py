@@ -504,7 +504,8 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
         return any((len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam")) and not _term(text, i)
                    for i in digits)
     if kind == "duration":  # "40 năm", "hai tuần", "4:51", "suốt …", "từ 1870 đến 1939"; not "nhiệm kỳ 2020 - 2025"
-        return any(set(words[i + 1:i + 3]) & _DURATION_UNITS and not _term(text, i) for i in numbers) \
+        return any(set(words[i + 1:i + 3]) & _DURATION_UNITS and not _term(text, i)
+                   and not (i and words[i - 1] in _DATE_WORDS) for i in numbers) \
             or bool(re.search(r"\d:\d", text.raw)) or bool(_LASTING.search(" ".join(words)))
     if kind == "time":
         # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),

@@ -155,6 +155,7 @@ def test_how_long_is_answered_by_a_number_of_time_units_not_by_a_date_or_a_term(
     assert holds_kind(_Text.of("Khi thời gian quy định còn lại 4:51, Carolina có bóng."), asked)
     assert holds_kind(_Text.of("Nhà hát đã hoạt động từ năm 1870 đến 1939."), asked)
     assert not holds_kind(_Text.of("Sinh viên thực tập tại doanh nghiệp trong năm 2024."), asked)  # a date
+    assert not holds_kind(_Text.of("Thực tập trong năm 2024 và năm 2025."), asked)  # dates, though a unit follows
     assert not holds_kind(_Text.of("Chuẩn bị tổng kết nhiệm kỳ 2020 - 2025."), asked)  # a term of office
     assert not holds_kind(_Text.of("Tập trung thực hiện chuyển đổi số trong công tác tuyên giáo."), asked)
 
