@@ -468,73 +468,113 @@ def _time_words(text: _Text) -> list[str]:
 
 
 def holds_kind(text: _Text, asked: Asked) -> bool:
-    """``text`` can hold what the question asks for: a count of the thing counted, a date, a name …"""
-    kind, words = asked.kind, text.folded
-    numbers = _new_numbers(text, asked)
-    if kind is None:
-        return True
-    if kind == "count":
-        numbers = [i for i in numbers if not _not_a_count(text, i)]
-        keys, counted = (text.keys if asked.accented else words), asked.counted
-        if not counted:
-            # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"; and half
-            # the subject's words ("Số đảng viên bị kỷ luật …" is not answered by a paragraph on "đảng viên" alone)
-            return bool(numbers) if not asked.subject else 2 * len(asked.subject & set(keys)) >= len(asked.subject) \
-                and any(set(keys[max(0, i - 3):i + 4]) & asked.subject for i in numbers)
-        # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
-        # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
-        # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";
-        # "bao nhiêu người chết" is answered by "40.000 người đã chết")
-        # "năm" before the thing counted is five ("năm giai đoạn"), not a year
-        numbers += [i for i in range(len(keys) - 1) if text.keys[i] == _FIVE and keys[i + 1] == counted[0]]
-        return all(any(map(functools.partial(_counted_alike, c), keys)) for c in counted) and any(
-            counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
-    if kind == "percent":  # "10%", "mười phần trăm", "hai phần ba", "một nửa"
-        return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3])
-                   or words[i + 1:i + 2] in (("phan",), ("nua",)) for i in numbers)
-    if kind == "amount":
-        return any(set(words[i + 1:i + 3]) & _MONEY for i in numbers)
-    if kind == "ordinal":  # "lần thứ XII", "lần đầu", "thứ nhất"
-        return any(i and words[i - 1] in ("thu", "lan", "khoa") and (i in numbers or words[i] in ("dau", "nhat"))
-                   for i in range(len(words)))
-    digits = [i for i in numbers if text.keys[i].isdigit()]
-    if kind == "day":
-        return any(i and words[i - 1] in ("ngay", "mong") for i in digits) or bool(re.search(r"\d/\d", text.raw))
-    if kind == "year":  # not a term of office ("nhiệm kỳ 2025 - 2030")
-        return any((len(text.keys[i]) in (3, 4) or (i and words[i - 1] == "nam")) and not _term(text, i)
-                   for i in digits)
-    if kind == "duration":  # "40 năm", "hai tuần", "4:51", "suốt …", "từ 1870 đến 1939"; not "nhiệm kỳ 2020 - 2025"
-        return any(set(words[i + 1:i + 3]) & _DURATION_UNITS and not _term(text, i)
-                   and not (i and words[i - 1] in _DATE_WORDS) for i in numbers) \
-            or bool(re.search(r"\d:\d", text.raw)) or bool(_LASTING.search(" ".join(words)))
-    if kind == "time":
-        # a date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
-        # or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in,
-        # and "nhiệm kỳ 2025 - 2030" names a congress rather than dating it
-        numbers = [i for i in numbers if not _term(text, i)]
-        return any((text.keys[i].isdigit() and (i and words[i - 1] in _TIME_UNITS or len(text.keys[i]) == 4))
-                   or words[i + 1:i + 2] and words[i + 1] in _TIME_UNITS and i and words[i - 1] in _SPAN_OPENERS
-                   for i in numbers) \
-            or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(_time_words(text))))
-    if kind == "person":  # a name, a title or a body the question does not write ("do Trưởng khoa đề nghị")
-        return any(((cap and i) or _words_at(text, i, _ROLES)) and w not in asked.words
-                   for i, (w, cap) in enumerate(zip(words, text.capital)))
-    if kind == "name":
-        # The theme, slogan or motto asked for must be stated: its name, then in the same clause a
-        # quoted title or "là …". A mention ("chủ đề năm của chính quyền") or the quoted title of
-        # another thing ("Chuyên đề năm 2024 “…”") does not answer "Chủ đề … là gì?".
-        if asked.titled:
-            stated = rf"\b{' '.join(asked.titled)}\b[^.;:!?“\"«]{{0,80}}([“\"«]|\bla\b)"
-            return bool(re.search(stated, fold(text.raw).lower()))
-        return bool(re.search(r"[“\"«]", text.raw)) or any(
-            cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(words, text.capital)))
-    if kind == "role":
-        return any(_words_at(text, i, _ROLES) for i in range(len(words)))
-    if kind == "place":  # or an address on the web ("qui định của forum: http://forum.uit.edu.vn/…")
-        return any(_place_at(text, i, asked.words) for i in range(len(words))) or bool(_ADDRESS.search(text.raw))
-    if kind == "reason":
-        return bool(set(words) & _REASONS)
-    return True
+    """``text`` can hold what the question asks for: a count of the thing counted, a date, a name …
+
+    >>> holds_kind(_Text.of("Thành phố hiện có 39 cơ quan báo chí."), analyse("Có bao nhiêu cơ quan báo chí?"))
+    True
+    """
+    holds = _HOLDERS.get(asked.kind)
+    return holds(text, asked) if holds else True
+
+
+def _holds_count(text: _Text, asked: Asked) -> bool:
+    words, numbers = text.folded, [i for i in _new_numbers(text, asked) if not _not_a_count(text, i)]
+    keys, counted = (text.keys if asked.accented else words), asked.counted
+    if not counted:
+        # "Dân số TPHCM là bao nhiêu?" needs a number by "dân số", not "40 năm đổi mới"; and half
+        # the subject's words ("Số đảng viên bị kỷ luật …" is not answered by a paragraph on "đảng viên" alone)
+        return bool(numbers) if not asked.subject else 2 * len(asked.subject & set(keys)) >= len(asked.subject) \
+            and any(set(keys[max(0, i - 3):i + 4]) & asked.subject for i in numbers)
+    # "<number> cán bộ", "cán bộ: <number>" within a word or two of a number, by accented keys ("cơ" is
+    # not "có"); the head of the thing counted stands by the number ("100 loài" for "bao nhiêu loài
+    # sứa lược"), and each of its words somewhere in the text ("cơ cấu" near a year is not "cơ quan";
+    # "bao nhiêu người chết" is answered by "40.000 người đã chết")
+    # "năm" before the thing counted is five ("năm giai đoạn"), not a year
+    numbers += [i for i in range(len(keys) - 1) if text.keys[i] == _FIVE and keys[i + 1] == counted[0]]
+    return all(any(map(functools.partial(_counted_alike, c), keys)) for c in counted) and any(
+        counted[0] in keys[i + 1:i + 4] or counted[0] in keys[max(0, i - 3):i] for i in numbers)
+
+
+def _holds_percent(text: _Text, asked: Asked) -> bool:
+    """"10%", "mười phần trăm", "hai phần ba", "một nửa"."""
+    words = text.folded
+    return any("%" in text.raw or "phan tram" in " ".join(words[i:i + 3])
+               or words[i + 1:i + 2] in (("phan",), ("nua",)) for i in _new_numbers(text, asked))
+
+
+def _holds_amount(text: _Text, asked: Asked) -> bool:
+    return any(set(text.folded[i + 1:i + 3]) & _MONEY for i in _new_numbers(text, asked))
+
+
+def _holds_ordinal(text: _Text, asked: Asked) -> bool:
+    """"lần thứ XII", "lần đầu", "thứ nhất"."""
+    words, numbers = text.folded, _new_numbers(text, asked)
+    return any(i and words[i - 1] in ("thu", "lan", "khoa") and (i in numbers or words[i] in ("dau", "nhat"))
+               for i in range(len(words)))
+
+
+def _new_digits(text: _Text, asked: Asked) -> list[int]:
+    return [i for i in _new_numbers(text, asked) if text.keys[i].isdigit()]
+
+
+def _holds_day(text: _Text, asked: Asked) -> bool:
+    return any(i and text.folded[i - 1] in ("ngay", "mong") for i in _new_digits(text, asked)) \
+        or bool(re.search(r"\d/\d", text.raw))
+
+
+def _holds_year(text: _Text, asked: Asked) -> bool:
+    """A year, not a term of office ("nhiệm kỳ 2025 - 2030")."""
+    return any((len(text.keys[i]) in (3, 4) or (i and text.folded[i - 1] == "nam")) and not _term(text, i)
+               for i in _new_digits(text, asked))
+
+
+def _holds_duration(text: _Text, asked: Asked) -> bool:
+    """"40 năm", "hai tuần", "4:51", "suốt …", "từ 1870 đến 1939"; not a date or "nhiệm kỳ 2020 - 2025"."""
+    words = text.folded
+    return any(set(words[i + 1:i + 3]) & _DURATION_UNITS and not _term(text, i)
+               and not (i and words[i - 1] in _DATE_WORDS) for i in _new_numbers(text, asked)) \
+        or bool(re.search(r"\d:\d", text.raw)) or bool(_LASTING.search(" ".join(words)))
+
+
+def _holds_time(text: _Text, asked: Asked) -> bool:
+    """A date the question does not write ("ngày 18/5", "năm 2021", "tháng 8"), a span ("sau 2 tuần"),
+    or a time in words ("sau khi …", "đầu năm"); "năm 2024" alone is the year the sentence is set in,
+    and "nhiệm kỳ 2025 - 2030" names a congress rather than dating it."""
+    words, numbers = text.folded, [i for i in _new_numbers(text, asked) if not _term(text, i)]
+    return any((text.keys[i].isdigit() and (i and words[i - 1] in _TIME_UNITS or len(text.keys[i]) == 4))
+               or words[i + 1:i + 2] and words[i + 1] in _TIME_UNITS and i and words[i - 1] in _SPAN_OPENERS
+               for i in numbers) \
+        or bool(re.search(r"\d/\d|\d:\d", text.raw)) or bool(_TEMPORAL.search(" ".join(_time_words(text))))
+
+
+def _holds_person(text: _Text, asked: Asked) -> bool:
+    """A name, a title or a body the question does not write ("do Trưởng khoa đề nghị")."""
+    return any(((cap and i) or _words_at(text, i, _ROLES)) and w not in asked.words
+               for i, (w, cap) in enumerate(zip(text.folded, text.capital)))
+
+
+def _holds_name(text: _Text, asked: Asked) -> bool:
+    """The theme, slogan or motto asked for must be stated: its name, then in the same clause a
+    quoted title or "là …". A mention ("chủ đề năm của chính quyền") or the quoted title of
+    another thing ("Chuyên đề năm 2024 “…”") does not answer "Chủ đề … là gì?"."""
+    if asked.titled:
+        stated = rf"\b{' '.join(asked.titled)}\b[^.;:!?“\"«]{{0,80}}([“\"«]|\bla\b)"
+        return bool(re.search(stated, fold(text.raw).lower()))
+    return bool(re.search(r"[“\"«]", text.raw)) or any(
+        cap and i and w not in _BODIES and w not in asked.words for i, (w, cap) in enumerate(zip(text.folded, text.capital)))
+
+
+def _holds_role(text: _Text, asked: Asked) -> bool:
+    return any(_words_at(text, i, _ROLES) for i in range(len(text.folded)))
+
+
+def _holds_place(text: _Text, asked: Asked) -> bool:
+    """A place after a locative (``_place_at``), or an address on the web ("forum: http://forum.uit.edu.vn/…")."""
+    return any(_place_at(text, i, asked.words) for i in range(len(text.folded))) or bool(_ADDRESS.search(text.raw))
+
+
+def _holds_reason(text: _Text, asked: Asked) -> bool:
+    return bool(set(text.folded) & _REASONS)
 
 
 def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
@@ -551,6 +591,13 @@ def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
         if text.folded[j] not in asked and (text.capital[j] or _words_at(text, j, _PLACE_NOUNS)):
             return True
     return False
+
+
+#: what each kind of question needs of a text (``holds_kind``)
+_HOLDERS = {"count": _holds_count, "percent": _holds_percent, "amount": _holds_amount, "ordinal": _holds_ordinal,
+            "day": _holds_day, "year": _holds_year, "duration": _holds_duration, "time": _holds_time,
+            "person": _holds_person, "name": _holds_name, "role": _holds_role, "place": _holds_place,
+            "reason": _holds_reason}
 
 
 #: the judge's inputs, in order (``features``)
