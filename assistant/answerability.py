@@ -684,6 +684,9 @@ class Judge:
     bias: float
     #: a question is answered when its best sentence's probability reaches this
     threshold: float
+    #: an answer whose best probability stays below this is shown with a caution (``Answer.weak``):
+    #: its quotes may not answer the question directly
+    confident: float = 0.0
 
     def probability(self, rows) -> np.ndarray:
         """The probability that each row's sentence answers; 0 where it cannot (``can_answer``)."""
@@ -695,12 +698,13 @@ class Judge:
         record = json.loads(path.read_text(encoding="utf-8"))
         if tuple(record["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted for other features; refit with: assistant fit-judge")
-        return cls(tuple(record["weights"]), record["bias"], record["threshold"])
+        return cls(tuple(record["weights"]), record["bias"], record["threshold"], record["confident"])
 
     def to_json(self, about: dict) -> str:
         """The judge as ``judge.json`` holds it, with ``about`` (its data and figures) beside the weights."""
         record = {"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
-                  "bias": round(self.bias, 6), "threshold": round(self.threshold, 6), **about}
+                  "bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
+                  "confident": round(self.confident, 6), **about}
         return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -2,7 +2,8 @@
 
 An ``Answer`` holds verbatim spans of the documents (``Quote``), or abstains
 with the fixed ``NOT_FOUND`` message. The only text the assistant adds is the
-fixed frame "Theo <document>, <section>:" around each quote.
+fixed frame "Theo <document>, <section>:" around each quote, and the fixed caution
+``WEAK_MATCH`` above the quotes of an answer the judge only just accepts.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from .answerability import FEATURES, Judge, about_another, candidate_rows
 from .chunking import Chunk
-from .config import NOT_FOUND, Settings
+from .config import NOT_FOUND, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
 from .vietnamese import content_keys, fold, nfc, prepare, syllable_keys, tokenize
@@ -103,11 +104,15 @@ class Answer:
     nearest: list[Quote] = field(default_factory=list)
     did_you_mean: str | None = None
     message: str | None = None  # set for questions that could not be asked at all
+    #: answered, but the judge only just accepts the best sentence (``Judge.confident``): the quotes
+    #: come with a caution (``WEAK_MATCH``) that they may not answer the question directly
+    weak: bool = False
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "abstained": self.abstained,
+            "weak": self.weak,
             "quotes": [q.to_dict() for q in self.quotes],
             "nearest": [q.to_dict() for q in self.nearest],
             "message": self.message,
@@ -123,6 +128,8 @@ class Answer:
         lines = []
         if self.did_you_mean:
             lines.append(f"(Có phải bạn muốn hỏi: “{self.did_you_mean}”?)")
+        if self.weak:
+            lines += [WEAK_MATCH, ""]
         for quote in self.quotes:
             lines += [f"Theo {quote.citation()}:", "", f"> {quote.shown}", ""]
         return "\n".join(lines).rstrip()
@@ -447,4 +454,4 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes)
     if answers < judge.threshold:
         return Answer(question, True, [], nearest=quotes)
-    return Answer(question, False, quotes, did_you_mean=retrieval.reading)
+    return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import evaluation, store
 from .answering import Answer, Quote
-from .config import NOT_FOUND
+from .config import NOT_FOUND, WEAK_MATCH
 from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .indexing import BuildReport, NothingToIndex
 from .loaders import SUPPORTED_SUFFIXES
@@ -48,6 +48,7 @@ CSS = """
 .source-view {max-height: 420px; overflow-y: auto; white-space: pre-wrap; border: 1px solid #ddd; padding: 8px;}
 .source-view .hit {background: #ffe28a;}
 .weak {color: #666;}
+.caution {border-left: 4px solid #b7791f; background: #fffaf0; padding: 4px 10px; color: #744210;}
 /* Gradio sets tables in a monospace font whose Vietnamese glyphs are built from combining
    marks that land beside the letter ("Sô ́trang"); the text font has them whole. */
 .table-wrap, .table-wrap * {font-family: var(--font) !important;}
@@ -359,6 +360,8 @@ def answer_html(answer: Answer, data: IndexData | None) -> str:
         return f"<p><b>{literal(NOT_FOUND)}</b></p>{folded}"
     hint = (f"<p><i>Có phải bạn muốn hỏi: “{literal(answer.did_you_mean)}”?</i></p>"
             if answer.did_you_mean else "")
+    if answer.weak:
+        hint += f"<p class='caution'>{literal(WEAK_MATCH)}</p>"
     return hint + "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.quotes, 1))
 
 

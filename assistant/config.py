@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu."
+#: shown above the quotes of an answer the judge only just accepts (``Answer.weak``)
+WEAK_MATCH = ("Lưu ý: không câu nào trong tài liệu khớp chắc với câu hỏi; "
+              "các trích dẫn dưới đây có thể không trả lời trực tiếp.")
 
 
 @dataclass(frozen=True)

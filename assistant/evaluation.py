@@ -193,6 +193,11 @@ class Metrics:
     mrr: float = 0.0
     abstention_accuracy: float = 0.0
     false_abstentions: int = 0
+    #: answerable questions answered with the caution that the quotes may not answer (``Answer.weak``)
+    weak_answers: int = 0
+    #: unanswerable questions that still got quotes, and how many of those came with the caution
+    unanswerable_quoted: int = 0
+    unanswerable_cautioned: int = 0
     verbatim: float = 1.0
     mean_first_quote_chars: float = 0.0
     latency_p50_ms: float = 0.0
@@ -204,7 +209,8 @@ class Metrics:
         values = [
             f"{self.questions} ({self.answerable})", f"{self.answer_at_1:.3f}", f"{self.answer_at_3:.3f}",
             f"{self.evidence_recall_at_3:.3f}", f"{self.mrr:.3f}", f"{self.abstention_accuracy:.3f}",
-            str(self.false_abstentions), f"{self.verbatim:.1%}",
+            str(self.false_abstentions), str(self.weak_answers),
+            f"{self.unanswerable_quoted} ({self.unanswerable_cautioned})", f"{self.verbatim:.1%}",
             f"{self.mean_first_quote_chars:.0f} " + ("ký tự" if vietnamese else "chars"),
             f"{self.latency_p50_ms:.1f} / {self.latency_p95_ms:.1f} ms",
         ]
@@ -223,6 +229,8 @@ METRIC_NAMES = [
     ("MRR", "Thứ hạng nghịch đảo trung bình (MRR)"),
     ("abstention accuracy", "Từ chối đúng (câu không trả lời được)"),
     ("false abstentions", "Từ chối sai (câu trả lời được)"),
+    ("answered with a caution", "Trả lời kèm lưu ý khớp yếu"),
+    ("unanswerable quoted (cautioned)", "Câu không trả lời được vẫn trích dẫn (kèm lưu ý)"),
     ("verbatim quotes", "Trích dẫn nguyên văn"),
     ("mean first-quote length", "Độ dài trung bình trích dẫn đầu"),
     ("latency p50 / p95", "Thời gian trả lời p50 / p95"),
@@ -253,6 +261,9 @@ def metrics(results: list[Result]) -> Metrics:
         mrr=sum(1 / r for r in ranks if r) / n,
         abstention_accuracy=sum(r.answer.abstained for r in unanswerable) / (len(unanswerable) or 1),
         false_abstentions=sum(r.answer.abstained for r in answerable),
+        weak_answers=sum(r.answer.weak for r in answerable),
+        unanswerable_quoted=sum(not r.answer.abstained for r in unanswerable),
+        unanswerable_cautioned=sum(r.answer.weak for r in unanswerable),
         verbatim=sum(r.verbatim for r in results) / (len(results) or 1),
         mean_first_quote_chars=statistics.fmean(first_quotes) if first_quotes else 0.0,
         latency_p50_ms=_percentile(latencies, 0.5),
@@ -298,6 +309,7 @@ def result_record(result: Result) -> dict:
         "hit": result.hit,
         "rank": result.rank,
         "abstained": result.answer.abstained,
+        "weak": result.answer.weak,
         "quotes": [q.to_dict() for q in result.answer.quotes],
         "latency_ms": round(result.seconds * 1000, 2),
     }

@@ -113,14 +113,23 @@ class SquadResult:
     answer_rank: list[int | None] = field(default_factory=list)  # 1-based rank of first answering quote
     paragraph_rank: list[int | None] = field(default_factory=list)  # rank of first quote from the gold paragraph
     abstained: list[bool] = field(default_factory=list)
+    weak: list[bool] = field(default_factory=list)  # answered with the caution (``Answer.weak``)
     quote_chars: list[list[int]] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
-    #: per kind of unanswerable question ("left out", "perturbed"): (file, whether it was abstained on)
-    rejected: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    #: per kind of unanswerable question ("left out", "perturbed"): (file, whether it was abstained on,
+    #: whether it was answered with the caution)
+    rejected: dict[str, list[tuple[str, bool, bool]]] = field(default_factory=dict)
 
     def rejected_share(self, kind: str, file: str | None = None) -> tuple[int, float]:
         """How many questions of ``kind`` were asked (in ``file``) and the share abstained on."""
-        flags = [flag for name, flag in self.rejected.get(kind, []) if file is None or name == file]
+        flags = [flag for name, flag, _ in self.rejected.get(kind, []) if file is None or name == file]
+        return len(flags), float(np.mean(flags)) if flags else float("nan")
+
+    def cautioned_share(self, kind: str, file: str | None = None) -> tuple[int, float]:
+        """How many questions of ``kind`` were answered anyway (in ``file``) and the share of those
+        answered with the caution that the quotes may not answer."""
+        flags = [weak for name, rejected, weak in self.rejected.get(kind, [])
+                 if not rejected and (file is None or name == file)]
         return len(flags), float(np.mean(flags)) if flags else float("nan")
 
     def figures(self, file: str | None = None) -> dict[str, float]:
@@ -139,6 +148,7 @@ class SquadResult:
             "mrr@10": float(np.mean([1 / r if r else 0.0 for r in ranks])) if ranks else 0.0,
             "paragraph@1": at(paragraph, 1),
             "abstained": float(np.mean([self.abstained[i] for i in keep])) if keep else 0.0,
+            "answered with a caution": float(np.mean([self.weak[i] for i in keep if not self.abstained[i]] or [0])),
             "mean quote chars (top 5)": float(np.mean(first_five)) if first_five else 0.0,
             "mean first quote chars": float(np.mean([self.quote_chars[i][0] for i in keep if self.quote_chars[i]]
                                                     or [0])),
@@ -166,6 +176,9 @@ class SquadResult:
         for kind in self.rejected:
             cells = [self.rejected_share(kind, None if c == "all" else c) for c in columns]
             lines.append(f"| {kind}: rejected (asked) | " + " | ".join(f"{share:.3f} ({n})" for n, share in cells) + " |")
+            cells = [self.cautioned_share(kind, None if c == "all" else c) for c in columns]
+            lines.append(f"| {kind}: answered with a caution (answered) | "
+                         + " | ".join(f"{share:.3f} ({n})" for n, share in cells) + " |")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -178,6 +191,8 @@ class SquadResult:
             "figures": {c: self.figures(None if c == "all" else c) for c in ["all"] + self.files},
             "unanswerable_rejected": {kind: {c: self.rejected_share(kind, None if c == "all" else c)[1]
                                              for c in ["all"] + self.files} for kind in self.rejected},
+            "unanswerable_answered_with_caution": {kind: {c: self.cautioned_share(kind, None if c == "all" else c)[1]
+                                                          for c in ["all"] + self.files} for kind in self.rejected},
         }
 
 
@@ -292,6 +307,7 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
         result.answer_rank.append(_first([any(a in normal(q.text) for a in item.answers) for q in quotes]))
         result.paragraph_rank.append(_first([item.quotes_its_paragraph(q) for q in quotes]))
         result.abstained.append(answer.abstained)
+        result.weak.append(answer.weak)
         result.quote_chars.append([len(q.text) for q in quotes])
     if unanswerable:
         cut_out: dict[str, list[Ask]] = {}  # left-out questions by paragraph, when articles are documents
@@ -300,12 +316,13 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
                 cut_out.setdefault(ask.source.paragraph, []).append(ask)
             elif ask.kind != "answerable":
                 question = strip_diacritics(ask.question) if without_diacritics else ask.question
-                rejected = assistant.ask(question, k=1, documents=ask.documents).abstained
-                result.rejected.setdefault(ask.kind, []).append((ask.file, rejected))
+                answer = assistant.ask(question, k=1, documents=ask.documents)
+                result.rejected.setdefault(ask.kind, []).append((ask.file, answer.abstained, answer.weak))
         for asks in cut_out.values():
             cut, _, _ = build_from_documents(without_paragraph(documents, asks[0].source), embedder, data)
             without = Assistant(cut, embedder, settings)
             for ask in asks:
                 question = strip_diacritics(ask.question) if without_diacritics else ask.question
-                result.rejected.setdefault(ask.kind, []).append((ask.file, without.ask(question, k=1).abstained))
+                answer = without.ask(question, k=1)
+                result.rejected.setdefault(ask.kind, []).append((ask.file, answer.abstained, answer.weak))
     return result

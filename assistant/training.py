@@ -31,6 +31,9 @@ from .squad import asked_variants, is_fit_part, load_squad, normal
 #: the share of answerable fitting questions the threshold may turn away beyond those that no
 #: candidate sentence can answer (``can_answer``: on XQuAD-vi mostly translation mismatches)
 EXTRA_ABSTENTIONS = 0.01
+#: the share of the answerable fitting questions the judge answers that it may mark as weak
+#: (``Judge.confident``): rare enough on right answers for the caution to mean something
+WEAK_SHARE = 0.05
 
 
 @dataclass
@@ -99,13 +102,24 @@ def fit_judge(paths: list[Path], embedder, seed: int = 0) -> tuple[Judge, dict]:
     # The highest threshold that turns away at most EXTRA_ABSTENTIONS more answerable questions.
     unanswered = float(np.mean(best[answerable] == 0.0))
     threshold = float(np.quantile(best[answerable], unanswered + EXTRA_ABSTENTIONS))
-    judge = Judge(untuned.weights, bias, threshold)
-    rejected = lambda kind: float(np.mean([b < threshold for b, e in zip(best, examples) if e.kind == kind]))  # noqa: E731
+    kept = best[answerable & (best >= threshold)]
+    confident = float(np.quantile(kept, WEAK_SHARE))
+    judge = Judge(untuned.weights, bias, threshold, confident)
+
+    def rejected(kind: str) -> float:
+        return round(float(np.mean([b < threshold for b, e in zip(best, examples) if e.kind == kind])), 4)
+
+    def marked_weak(kind: str) -> float:
+        """Of the questions of ``kind`` the judge answers, the share it marks as weak."""
+        answered = np.array([b for b, e in zip(best, examples) if e.kind == kind and b >= threshold])
+        return round(float(np.mean(answered < confident)), 4) if len(answered) else 0.0
+
     report = {
         "fitted_on": [Path(p).name for p in paths], "seed": seed,
         "examples": {kind: int(sum(e.kind == kind for e in examples)) for kind in ("answerable", "left out", "perturbed")},
         "answerable_kept": round(float(np.mean(best[answerable] >= threshold)), 4),
         "answerable_no_sentence_can_answer": round(unanswered, 4),
-        "left_out_rejected": round(rejected("left out"), 4), "perturbed_rejected": round(rejected("perturbed"), 4),
+        "left_out_rejected": rejected("left out"), "perturbed_rejected": rejected("perturbed"),
+        "answered_marked_weak": {kind: marked_weak(kind) for kind in ("answerable", "left out", "perturbed")},
     }
     return judge, report

@@ -1,6 +1,7 @@
 """The answerability judge: quote only what answers, say "not found" otherwise."""
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import numpy as np
@@ -209,7 +210,30 @@ def test_a_sentence_that_cannot_hold_the_answer_gets_no_probability_whatever_its
 
 def test_the_shipped_judge_loads_and_names_its_training_data():
     judge = Judge.load()
-    assert 0.0 < judge.threshold < 1.0 and len(judge.weights) == len(FEATURES)
+    assert 0.0 < judge.threshold < judge.confident < 1.0 and len(judge.weights) == len(FEATURES)
+
+
+def test_a_judge_written_to_json_loads_back_with_both_thresholds(tmp_path):
+    judge = Judge(tuple(float(n) for n in range(len(FEATURES))), -2.5, 0.2, 0.4)
+    (tmp_path / "judge.json").write_text(judge.to_json({"fitted_on": ["x.json"]}), encoding="utf-8")
+    assert Judge.load(tmp_path / "judge.json") == judge
+
+
+def test_an_answer_the_judge_only_just_accepts_comes_with_the_fixed_caution(report_assistant):
+    from assistant import Assistant
+    from assistant.app import answer_html, literal
+    from assistant.config import WEAK_MATCH
+
+    question = "Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?"
+    sure = report_assistant.ask(question)
+    assert not sure.abstained and not sure.weak and WEAK_MATCH not in sure.render()
+    # The same sentences and probabilities, judged by a judge confident only of certainties.
+    doubting = dataclasses.replace(report_assistant.judge, confident=1.0)
+    weak = Assistant(report_assistant.data, report_assistant.embedder, judge=doubting).ask(question)
+    assert weak.weak and not weak.abstained and weak.quotes == sure.quotes
+    assert weak.render().startswith(WEAK_MATCH) and weak.to_dict()["weak"] is True
+    assert literal(WEAK_MATCH) in answer_html(weak, report_assistant.data)  # as the chat shows it
+    assert literal(WEAK_MATCH) not in answer_html(sure, report_assistant.data)
 
 
 def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes():

@@ -122,7 +122,7 @@ def test_the_document_filter_limits_the_search(report_assistant):
 
 def test_answer_json_has_the_documented_shape(report_assistant):
     record = report_assistant.ask(TASKS_QUESTION).to_dict()
-    assert set(record) == {"question", "abstained", "quotes", "nearest", "message", "reading"}
+    assert set(record) == {"question", "abstained", "weak", "quotes", "nearest", "message", "reading"}
     assert set(record["quotes"][0]) == {"text", "document", "start", "end", "section", "page", "score", "title",
                                         "continues_before", "continues_after"}
 
