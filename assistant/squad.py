@@ -178,7 +178,7 @@ class SquadResult:
             lines.append(f"| {kind}: rejected (asked) | " + " | ".join(f"{share:.3f} ({n})" for n, share in cells) + " |")
             cells = [self.cautioned_share(kind, None if c == "all" else c) for c in columns]
             lines.append(f"| {kind}: answered with a caution (answered) | "
-                         + " | ".join(f"{share:.3f} ({n})" for n, share in cells) + " |")
+                         + " | ".join(f"{share:.3f} ({n})" if n else "– (0)" for n, share in cells) + " |")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
