@@ -45,6 +45,10 @@ def test_the_unanswerable_benchmark_asks_each_question_without_its_paragraph_and
     assert asked == 95 and 0.0 <= left_out <= 1.0
     assert result.rejected_share("perturbed")[0] > 0
     assert "left out: rejected (asked)" in result.text() and "perturbed: rejected (asked)" in result.text()
+    # Of those still answered, the share that came with the caution is counted too.
+    answered, cautioned = result.cautioned_share("left out")
+    assert answered == round(asked * (1 - left_out)) and 0.0 <= cautioned <= 1.0
+    assert "left out: answered with a caution (answered)" in result.text()
 
 
 def test_held_out_keeps_only_the_questions_fitting_never_sees():
