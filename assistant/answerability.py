@@ -25,6 +25,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -475,6 +476,18 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     """
     holds = _HOLDERS.get(asked.kind)
     return holds(text, asked) if holds else True
+
+
+def kind_check(question: str, typed: str | None = None) -> Callable[[str], bool] | None:
+    """For a question asking for a kind of thing (a count, a date, a person …), a check that a
+    text can hold it (``holds_kind``); None for a question that asks for no kind.
+
+    >>> holds = kind_check("Ai là Trưởng Ban Tuyên giáo Thành ủy TPHCM?")
+    >>> holds("Trưởng Ban Tuyên giáo Thành ủy TPHCM Phan Nguyễn Như Khuê cho biết."), holds("Ban Tuyên giáo đã đánh giá.")
+    (True, False)
+    """
+    asked = analyse(question, typed)
+    return (lambda text: holds_kind(_Text.of(text), asked)) if asked.kind else None
 
 
 def _holds_count(text: _Text, asked: Asked) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 import numpy as np
 
-from .answerability import FEATURES, Judge, about_another, candidate_rows
+from .answerability import FEATURES, Judge, about_another, candidate_rows, kind_check
 from .chunking import Chunk
 from .config import NOT_FOUND, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -164,13 +165,15 @@ def _free_range(spans: list[_Span], chunk: int, unit: int, size: int) -> tuple[i
     return low, high
 
 
-def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings) -> list[_Span]:
+def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings,
+                    holds: Callable[[str], bool] | None = None) -> list[_Span]:
     """Distinct passages around the best sentences, best first.
 
     A neighbour of a passage that scores nearly as well joins it; a short sentence is
-    widened (``_widen``) and a sentence opening a list runs through it (``_complete_list``),
-    but never into another passage: no sentence is quoted twice, and the first passages
-    do not depend on how many are asked for.
+    widened (``_widen``), a passage that cannot hold what the question asks for takes in a
+    neighbouring sentence that can (``holds``: ``answerability.kind_check``), and a sentence
+    opening a list runs through it (``_complete_list``), but never into another passage: no
+    sentence is quoted twice, and the first passages do not depend on how many are asked for.
     """
     scores = {(u.chunk, u.unit): u.score for u in units}
     spans: list[_Span] = []
@@ -187,8 +190,24 @@ def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings
         if settings.quote_min_chars:
             span = _widen(span, data, scores, settings.quote_min_chars, free)
         span = _whole_sentences(span, data, free, settings.whole_sentence_chars)
+        if holds:
+            span = _with_neighbour_holding(span, data, free, settings, holds)
         spans.append(_complete_list(span, data, free))
     return spans
+
+
+def _with_neighbour_holding(span: _Span, data: IndexData, free: tuple[int, int], settings: Settings,
+                            holds: Callable[[str], bool]) -> _Span:
+    """``span``, or with the sentence after (else before) it when only that one can hold what is
+    asked ("Ai …?": the sentence naming the person beside the one that matched the question)."""
+    chunk = data.chunks[span.chunk]
+    if holds(" ".join(chunk.unit_text(chunk.units[n]) for n in range(span.first, span.last + 1))):
+        return span
+    for n in (span.last + 1, span.first - 1):
+        if free[0] <= n <= free[1] and holds(chunk.unit_text(chunk.units[n])):
+            grown = _Span(span.chunk, min(span.first, n), max(span.last, n), span.score)
+            return _whole_sentences(grown, data, free, settings.whole_sentence_chars)
+    return span
 
 
 # Pronouns and demonstratives that open a sentence and point to the one before:
@@ -384,14 +403,15 @@ def _list_head(data: IndexData, units: list[ScoredUnit], question: str) -> Score
 
 
 def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings, slots: int,
-                    earlier: list[Quote]) -> list[Quote]:
-    """Quotes of the best passages for ``slots`` places, none repeating an ``earlier`` quote or another.
+                    earlier: list[Quote], holds: Callable[[str], bool] | None = None) -> list[Quote]:
+    """Quotes of the best passages for ``slots`` places, none repeating an ``earlier`` quote or another
+    (``holds``: see ``_sentence_spans``).
 
     Two passages that meet inside a sentence become one quote, in the better one's place.
     """
     passages: list[_Span] = []
     quotes = lambda: [_quote(data, [p.chunk], p.first, p.last, p.score) for p in passages]  # noqa: E731
-    for span in _sentence_spans(units, data, settings):
+    for span in _sentence_spans(units, data, settings, holds):
         if len(passages) >= slots:
             break
         parts = [p for p in passages if _one_sentence(p, span, data)]
@@ -451,7 +471,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
             quoted_chunks.update(group)
     # Slots a list leaves free (a list of one paragraph) go to the best sentences elsewhere.
     units = [u for u in ordered if u.chunk not in quoted_chunks]
-    quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes)
+    holds = kind_check(retrieval.reading or question, question)
+    quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if answers < judge.threshold:
         return Answer(question, True, [], nearest=quotes)
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)

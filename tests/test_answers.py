@@ -48,6 +48,25 @@ def test_a_how_many_question_ranks_first_the_sentence_giving_the_count(tmp_path,
     assert chunk.unit_text(chunk.units[best.unit]).startswith("Mỗi hội đồng chấm thực tập gồm 3 người")
 
 
+def test_a_quote_that_cannot_hold_what_is_asked_takes_in_the_neighbouring_sentence_that_can(tmp_path, embedder):
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    built = assistant_over(tmp_path, embedder, {"hoi-nghi.txt": (
+        "Hội nghị tổng kết\n\nHội nghị đã đánh giá cao kết quả chuyển đổi số của ngành tuyên giáo thành phố trong "
+        "năm qua, nhất là việc số hoá tài liệu học tập và đưa các lớp bồi dưỡng lý luận chính trị lên môi trường "
+        "mạng. Ý kiến đó do đồng chí Nguyễn Văn An, Phó Bí thư Thành ủy, phát biểu khi bế mạc.\n\n"
+        "Về công tác dân vận, hội nghị đề nghị tăng cường đối thoại với người dân ở cơ sở.\n")})
+    # No widening of short quotes, so only the question's kind (a person) can bring the second sentence in.
+    assistant = Assistant(built.data, built.embedder, Settings(quote_min_chars=0))
+    answer = assistant.ask("Ai đánh giá cao kết quả chuyển đổi số của ngành tuyên giáo thành phố?")
+    assert answer.quotes[0].text.startswith("Hội nghị đã đánh giá cao")
+    assert "Nguyễn Văn An" in answer.quotes[0].text
+    # A question asking for no kind keeps the one sentence.
+    answer = assistant.ask("Hội nghị đánh giá cao kết quả chuyển đổi số của ngành tuyên giáo thế nào?")
+    assert "Nguyễn Văn An" not in answer.quotes[0].text
+
+
 def test_a_keyword_query_on_a_listed_topic_gets_the_list(report_assistant):
     answer = report_assistant.ask("nhiệm vụ trọng tâm ngành tuyên giáo")
     assert answer.quotes[0].text.startswith("Phát huy thành quả đạt được, ngành tuyên giáo tập trung thực hiện 5")
