@@ -711,7 +711,9 @@ class Judge:
         record = json.loads(path.read_text(encoding="utf-8"))
         if tuple(record["features"]) != FEATURES:
             raise ValueError(f"{path}: fitted for other features; refit with: assistant fit-judge")
-        return cls(tuple(record["weights"]), record["bias"], record["threshold"], record["confident"])
+        # A judge fitted before the caution existed has no level for it: none of its answers is marked.
+        return cls(tuple(record["weights"]), record["bias"], record["threshold"],
+                   record.get("confident", record["threshold"]))
 
     def to_json(self, about: dict) -> str:
         """The judge as ``judge.json`` holds it, with ``about`` (its data and figures) beside the weights."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 
 import numpy as np
@@ -217,6 +218,11 @@ def test_a_judge_written_to_json_loads_back_with_both_thresholds(tmp_path):
     judge = Judge(tuple(float(n) for n in range(len(FEATURES))), -2.5, 0.2, 0.4)
     (tmp_path / "judge.json").write_text(judge.to_json({"fitted_on": ["x.json"]}), encoding="utf-8")
     assert Judge.load(tmp_path / "judge.json") == judge
+    # One fitted before the caution existed loads with no answer marked weak.
+    record = json.loads((tmp_path / "judge.json").read_text(encoding="utf-8"))
+    del record["confident"]
+    (tmp_path / "old.json").write_text(json.dumps(record), encoding="utf-8")
+    assert Judge.load(tmp_path / "old.json").confident == judge.threshold
 
 
 def test_an_answer_the_judge_only_just_accepts_comes_with_the_fixed_caution(report_assistant):
