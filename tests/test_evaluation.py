@@ -41,3 +41,13 @@ def test_the_team_s_user_questions_load_and_quote_the_report_exactly():
     report = " ".join((ROOT / "documents" / REPORT).read_text(encoding="utf-8").split())
     assert sum(not item.answerable for item in items) == 104
     assert all(item.answer in report for item in items if item.answerable)
+
+
+def test_every_tag_of_the_bundled_question_sets_has_a_vietnamese_name_for_the_app():
+    from conftest import ROOT
+
+    from assistant.evaluation import TAG_NAMES
+
+    tags = {tag for name in ("qa.jsonl", "user-questions.jsonl") for item in load_qa(ROOT / "eval" / name)
+            for tag in item.tags}
+    assert tags - set(TAG_NAMES) == set()
