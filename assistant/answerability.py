@@ -88,7 +88,7 @@ _LOCATIVE_WORDS = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "
 _ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w.-]+@[\w-]+\.[a-z]")
 # Common nouns that name a place ("về phòng đào tạo", "ở nước ngoài"); "ở cấp chính quyền" names none.
 _PLACE_NOUN_WORDS = ("thành", "phố", "tỉnh", "quận", "huyện", "xã", "phường", "nước", "vùng", "miền", "khu", "đường",
-                "website", "trang", "trường", "phòng")
+                     "website", "trang", "trường", "phòng")
 # Titles and offices, by accented keys: one syllable ("trưởng", "phó") or two ("bí thư", "chủ tịch").
 _ROLE_WORDS = ("trưởng", "phó", "vua", "bí thư", "chủ tịch", "giám đốc", "ủy viên", "thường trực", "thư ký",
                "giáo sư", "tiến sĩ", "thủ tướng", "tổng thống", "hoàng đế", "chủ nhiệm", "tổng thư", "hiệu phó",

@@ -99,6 +99,10 @@ def without_paragraph(documents: list[Document], item: SquadQuestion) -> list[Do
     return kept
 
 
+def _count_and_share(flags: list[bool]) -> tuple[int, float]:
+    return len(flags), float(np.mean(flags)) if flags else float("nan")
+
+
 @dataclass
 class SquadResult:
     """Per-question ranks and timings of one benchmark run."""
@@ -120,17 +124,17 @@ class SquadResult:
     #: whether it was answered with the caution)
     rejected: dict[str, list[tuple[str, bool, bool]]] = field(default_factory=dict)
 
+    def _outcomes(self, kind: str, file: str | None) -> list[tuple[bool, bool]]:
+        return [(rejected, weak) for name, rejected, weak in self.rejected.get(kind, []) if file is None or name == file]
+
     def rejected_share(self, kind: str, file: str | None = None) -> tuple[int, float]:
         """How many questions of ``kind`` were asked (in ``file``) and the share abstained on."""
-        flags = [flag for name, flag, _ in self.rejected.get(kind, []) if file is None or name == file]
-        return len(flags), float(np.mean(flags)) if flags else float("nan")
+        return _count_and_share([rejected for rejected, _ in self._outcomes(kind, file)])
 
     def cautioned_share(self, kind: str, file: str | None = None) -> tuple[int, float]:
         """How many questions of ``kind`` were answered anyway (in ``file``) and the share of those
         answered with the caution that the quotes may not answer."""
-        flags = [weak for name, rejected, weak in self.rejected.get(kind, [])
-                 if not rejected and (file is None or name == file)]
-        return len(flags), float(np.mean(flags)) if flags else float("nan")
+        return _count_and_share([weak for rejected, weak in self._outcomes(kind, file) if not rejected])
 
     def figures(self, file: str | None = None) -> dict[str, float]:
         keep = [i for i, q in enumerate(self.questions) if file is None or q.file == file]
@@ -298,10 +302,17 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
     assistant = Assistant(data, embedder, settings)
     result = SquadResult([Path(p).name for p in paths], paragraphs, len(data.chunks), build_seconds, questions,
                          without_diacritics, whole_articles)
+
+    def typed(question: str) -> str:
+        return strip_diacritics(question) if without_diacritics else question
+
+    def ask_near_miss(ask: Ask, of: Assistant, documents: set[str] | None = None) -> None:
+        answer = of.ask(typed(ask.question), k=1, documents=documents)
+        result.rejected.setdefault(ask.kind, []).append((ask.file, answer.abstained, answer.weak))
+
     for item in questions:
         began = time.perf_counter()
-        question = strip_diacritics(item.question) if without_diacritics else item.question
-        answer = assistant.ask(question, k=QUOTES_PER_QUESTION)
+        answer = assistant.ask(typed(item.question), k=QUOTES_PER_QUESTION)
         result.latency_ms.append((time.perf_counter() - began) * 1000)
         quotes = answer.quotes
         result.answer_rank.append(_first([any(a in normal(q.text) for a in item.answers) for q in quotes]))
@@ -315,14 +326,10 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
             if ask.kind == "left out" and whole_articles:
                 cut_out.setdefault(ask.source.paragraph, []).append(ask)
             elif ask.kind != "answerable":
-                question = strip_diacritics(ask.question) if without_diacritics else ask.question
-                answer = assistant.ask(question, k=1, documents=ask.documents)
-                result.rejected.setdefault(ask.kind, []).append((ask.file, answer.abstained, answer.weak))
+                ask_near_miss(ask, assistant, ask.documents)
         for asks in cut_out.values():
             cut, _, _ = build_from_documents(without_paragraph(documents, asks[0].source), embedder, data)
             without = Assistant(cut, embedder, settings)
             for ask in asks:
-                question = strip_diacritics(ask.question) if without_diacritics else ask.question
-                answer = without.ask(question, k=1)
-                result.rejected.setdefault(ask.kind, []).append((ask.file, answer.abstained, answer.weak))
+                ask_near_miss(ask, without)
     return result
