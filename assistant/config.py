@@ -1,7 +1,7 @@
 """Every tunable number in one place.
 
 The retrieval weights were fitted on the report's dev set (``eval/qa.jsonl``)
-and on the UIT regulation *train* file only; see README "Quality" for what was
+and on the UIT regulation *train* file only; see README "Quality" and eval/QUALITY.md for what was
 measured where. The answerability judge (when to say "not found") is a fitted
 model of its own, saved in ``assistant/judge.json`` by ``assistant fit-judge``.
 """
