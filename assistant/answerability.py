@@ -256,13 +256,16 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     own), but a numbered document is a name ("Kết luận 14"). A run neither starts nor ends in lower case, nor crosses
     punctuation. The question's first word is capitalised by convention: it opens a name only
     when it is a title ("Trưởng Ban …") or written in capitals ("IELTS"); a form of address
-    ("Ông", "đồng chí") is not part of a name. A title keeps its own syllables ("Chủ tịch nước"
-    is the name "Chủ tịch", not "Chủ").
+    ("Ông", "đồng chí") is not part of a name. A title keeps its own syllables ("Chủ tịch", not
+    "Chủ"), and the unit it heads when that closes the run ("Chủ tịch nước", "Trưởng khoa"); a
+    party committee keeps its "ủy" ("Ban Tổ chức Thành ủy", not "… Thành", which "tổ chức thành
+    lực lượng" holds).
     """
     words, capital = question.folded, question.capital
     runs, current = [], []
     for i, word in enumerate(words):
-        joins = capital[i] or (capital[i - 1] and question.keys[i] not in _STOP_KEYS)
+        joins = capital[i] or (capital[i - 1] and question.keys[i] not in _STOP_KEYS) or (
+            bool(current) and _words_at(question, current[0], _ROLES) == len(current) and question.keys[i] in _HEADED_UNITS)
         if current and joins and not question.breaks[i]:
             current.append(i)
             continue
@@ -277,7 +280,7 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
         title = _words_at(question, run[0], _ROLES) if run else 0
-        while len(run) > max(title, 1) and not capital[run[-1]]:
+        while len(run) > max(title, 1) and not capital[run[-1]] and not _ends_name(question, run, title):
             run = run[:-1]
         if run:
             names.append(tuple(words[i] for i in run))
@@ -288,6 +291,20 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
         offices += _offices_typed_in_lower_case(question)
         names += offices + _bodies_typed_in_lower_case(question)
     return list(dict.fromkeys(names)), list(dict.fromkeys(offices))
+
+
+_COMMITTEE = syllable_keys("ủy")[0]  # "Thành ủy", "Tỉnh ủy", "Đảng ủy": written in lower case, part of the name
+# What a title heads, written in lower case after it: "Chủ tịch nước" is not the "chủ tịch" of any body.
+_HEADED_UNITS = _keyed(("nước", "tỉnh", "huyện", "quận", "xã", "phường", "khoa", "phòng"))
+
+
+def _ends_name(question: "_Text", run: list[int], title: int) -> bool:
+    """Whether the lower-case syllable closing ``run`` belongs to the name: the "ủy" of a party
+    committee after a capitalised word, or the unit a title (of ``title`` syllables) heads."""
+    last = run[-1]
+    if question.keys[last] == _COMMITTEE and question.capital[last - 1]:
+        return True
+    return bool(title) and len(run) == title + 1 and question.keys[last] in _HEADED_UNITS
 
 
 # Units a one-syllable title heads ("trưởng ban", "phó phòng"): typed in lower case without diacritics,

@@ -88,12 +88,31 @@ def _eval_results(assistant: Assistant, items: list[evaluation.QAItem]):
     return as_written, folded
 
 
+def _with_distractors(assistant: Assistant, files: list[str]) -> Assistant:
+    """The assistant over its documents and every article of the SQuAD-format ``files`` (in memory):
+    a library where other documents share the questions' words, as an office's library does."""
+    from .indexing import build_from_documents
+    from .squad import load_squad
+
+    articles, _ = load_squad([Path(f) for f in files], whole_articles=True)
+    documents = list(assistant.data.documents.values()) + articles
+    data, embedded, _ = build_from_documents(documents, assistant.embedder, previous=assistant.data,
+                                             progress=_progress_bar())
+    print(f"with {len(articles)} distractor documents: {len(data.chunks)} chunks, {embedded} sentences embedded",
+          file=sys.stderr)
+    return Assistant(data, assistant.embedder, assistant.settings)
+
+
 def cmd_eval(args) -> int:
     # Like serve: evaluate the current documents, building or updating the index first.
     assistant = _build(args)
+    if args.distractors:
+        assistant = _with_distractors(assistant, args.distractors)
     items = evaluation.load_qa(Path(args.qa))
     as_written, folded = _eval_results(assistant, items)
-    report = evaluation.Report(Path(args.qa).name, as_written, folded)
+    name = Path(args.qa).name + (f" (with distractors from {', '.join(Path(f).name for f in args.distractors)})"
+                                 if args.distractors else "")
+    report = evaluation.Report(name, as_written, folded)
     if args.report:
         report.write_markdown(Path(args.report))
     if args.json:
@@ -192,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--index", default="index", help="folder of the built index")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--report", help="also write a Markdown report here (e.g. eval/REPORT.md)")
+    ev.add_argument("--distractors", nargs="+", metavar="FILE.json",
+                    help="also index every article of these SQuAD-format files (in memory, not in --index): "
+                         "the questions must still be answered from the documents, or abstained")
     ev.set_defaults(run=cmd_eval)
 
     squad = commands.add_parser("bench-squad", help="benchmark on SQuAD-format JSON files (paragraphs pooled)")

@@ -57,6 +57,29 @@ def test_eval_json_lists_every_question(workdir):
     assert len(report["questions"]) == 50 and report["metrics"]["verbatim"] == 1.0
 
 
+def test_eval_with_distractors_still_answers_from_the_documents_and_not_from_a_look_alike(workdir):
+    # Other documents that share the questions' words: "chủ tịch" of another body, "tổ chức thành …"
+    articles = [{"title": "IPCC", "paragraphs": [{"qas": [], "context": (
+        "Nhà kinh tế học Hàn Quốc Hoesung Lee là chủ tịch của IPCC kể từ năm 2015. Các thành viên "
+        "đã tổ chức thành Lực lượng Đặc nhiệm, đặt trụ sở tại Geneva.")}]},
+        {"title": "Quy chế", "paragraphs": [{"qas": [], "context": (
+            "Sinh viên được công nhận và chuyển đổi tín chỉ theo quy định của Trường.")}]}]
+    (workdir / "distractors.json").write_text(json.dumps({"data": articles}, ensure_ascii=False), encoding="utf-8")
+    questions = [{"id": "a", "question": "Quy định 114 của Bộ Chính trị về vấn đề gì?", "answerable": True,
+                  "answer": "kiểm soát quyền lực", "document": REPORT},
+                 {"id": "b", "question": "Ai là Chủ tịch nước?", "answerable": False},
+                 {"id": "c", "question": "Ban Tổ chức Thành ủy có trụ sở ở đâu?", "answerable": False}]
+    (workdir / "three.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in questions),
+                                         encoding="utf-8")
+    result = assistant("eval", "--json", "--qa", "three.jsonl", "--distractors", "distractors.json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["file"] == "three.jsonl (with distractors from distractors.json)"
+    answered, president, seat = report["questions"]
+    assert answered["hit"] and answered["rank"] == 1
+    assert president["abstained"] and seat["abstained"]
+
+
 def test_a_broken_qa_file_is_named_with_its_line(workdir):
     bad = workdir / "bad.jsonl"
     bad.write_text('{"question": "a", "answerable": false}\nnot json\n', encoding="utf-8")
