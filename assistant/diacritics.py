@@ -35,6 +35,9 @@ MOSTLY_BARE = 0.5
 #: ... and when at least this share of those syllables is spelt somehow in the documents
 #: ("What are the 2024 propaganda tasks?" has one such word in five: it is not Vietnamese)
 VIETNAMESE_SHARE = 0.7
+#: more for a pair of syllables both typed with a capital (not the question's first word): a name
+#: the documents write ("Ho Chi Minh" is "Hồ Chí Minh", though "họ chỉ" and "mình được" are pairs too)
+NAME_PAIR_BONUS = 1.5
 #: weight of a syllable's frequency (its negative idf) in the choice between spellings
 FREQUENCY_WEIGHT = 0.3
 # Question phrases: documents answer questions, they seldom ask them.
@@ -44,6 +47,7 @@ _QUESTION_PHRASES = (
     "những gì", "điều gì", "cái gì", "việc gì", "thì sao", "có thể", "không ạ",
 )
 _PHRASE_KEYS = [[syllable_keys(word) for word in phrase.split()] for phrase in _QUESTION_PHRASES]
+_PHRASES = [(tuple(folded for _, folded in keys), [key for key, _ in keys]) for keys in _PHRASE_KEYS]
 _KNOWN_PAIRS = {(a[0], b[0]) for keys in _PHRASE_KEYS for a, b in zip(keys, keys[1:])}
 _KNOWN_SPELLINGS: dict[str, set[str]] = {}
 for _key, _folded in itertools.chain.from_iterable(_PHRASE_KEYS):
@@ -77,15 +81,16 @@ def _known_pairs(left: list[str], right: list[str], lexical: LexicalIndex) -> se
     return {pair for pair, i in zip(pairs, ids) if i >= 0 or pair in _KNOWN_PAIRS}
 
 
-def _best_path(options: list[dict[str, float]], lexical: LexicalIndex) -> list[str]:
-    """Viterbi over a run of syllables that all have candidates."""
+def _best_path(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex) -> list[str]:
+    """Viterbi over a run of syllables that all have candidates (``capital``: typed with a capital)."""
     layers = [{key: (-FREQUENCY_WEIGHT * idf, "") for key, idf in options[0].items()}]
-    for current in options[1:]:
+    for n, current in enumerate(options[1:], 1):
         previous = layers[-1]
         known = _known_pairs(list(previous), list(current), lexical)
+        bonus = PAIR_BONUS + NAME_PAIR_BONUS * (capital[n - 1] and capital[n])
         layer = {}
         for key, idf in current.items():
-            score, back = max((s + PAIR_BONUS * ((left, key) in known), left) for left, (s, _) in previous.items())
+            score, back = max((s + bonus * ((left, key) in known), left) for left, (s, _) in previous.items())
             layer[key] = (score - FREQUENCY_WEIGHT * idf, back)
         layers.append(layer)
     key = max(layers[-1], key=lambda k: (layers[-1][k][0], k))
@@ -96,16 +101,25 @@ def _best_path(options: list[dict[str, float]], lexical: LexicalIndex) -> list[s
     return path[::-1]
 
 
-def _reading(options: list[dict[str, float]], lexical: LexicalIndex) -> list[str | None]:
+def _reading(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex) -> list[str | None]:
     """The chosen key of each syllable; None where none was found (a number, a foreign word)."""
     chosen: list[str | None] = [None] * len(options)
     start = 0
     for end in range(len(options) + 1):
         if end == len(options) or not options[end]:
             if end > start:
-                chosen[start:end] = _best_path(options[start:end], lexical)
+                chosen[start:end] = _best_path(options[start:end], capital[start:end], lexical)
             start = end + 1
     return chosen
+
+
+def _fix_question_phrases(options: list[dict[str, float]], folded: list[str], bare: list[bool]) -> None:
+    """Spell a question phrase typed without diacritics as the phrase ("nhu the nao" → "như thế nào"),
+    whatever the documents write more often ("như thể", "thể nào")."""
+    for words, keys in _PHRASES:
+        for i in range(len(folded) - len(words) + 1):
+            if tuple(folded[i:i + len(words)]) == words and all(bare[i:i + len(words)]):
+                options[i:i + len(words)] = [{key: 0.0} for key in keys]
 
 
 def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
@@ -125,7 +139,9 @@ def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
                for t, is_bare in zip(tokens, bare)]
     if sum(bool(o) for o, is_bare in zip(options, bare) if is_bare) < VIETNAMESE_SHARE * sum(bare):
         return None  # mostly words the documents never spell: another language
-    chosen = _reading(options, lexical)
+    _fix_question_phrases(options, [t.folded for t in tokens], bare)
+    capital = [n > 0 and word[:1].isupper() for n, word in enumerate(written)]
+    chosen = _reading(options, capital, lexical)
     pieces, position = [], 0
     for token, key, word, is_bare in zip(tokens, chosen, written, bare):
         pieces += [question[position:token.start], spell_syllable(key, like=word) if key and is_bare else word]

@@ -38,3 +38,16 @@ def test_a_question_typed_partly_with_diacritics_keeps_them_and_gets_the_rest(re
 
 def test_a_question_in_another_language_is_not_read_as_vietnamese(report_assistant):
     assert restore_diacritics("What are the 2024 propaganda tasks?", report_assistant.data.lexical) is None
+
+
+def test_in_a_library_of_many_documents_question_phrases_and_names_are_still_read_right(tmp_path, embedder):
+    from conftest import assistant_over
+
+    # Other documents write "như thể", "thể nào", "họ chỉ" and "mình được" more often than the
+    # report writes "như thế nào" or "Hồ Chí Minh".
+    others = {f"khac-{n}.txt": "Không thể nào quên, như thể mọi thứ đã xong. Họ chỉ biết rằng mình được khen."
+              for n in range(5)}
+    report = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về thực hành dân chủ."
+    lexical = assistant_over(tmp_path, embedder, {"bao-cao.txt": report, **others}).data.lexical
+    assert restore_diacritics("Phong cach Ho Chi Minh duoc hoc tap nhu the nao?", lexical) == \
+        "Phong cách Hồ Chí Minh được học tập như thế nào?"
