@@ -264,8 +264,8 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
     words, capital = question.folded, question.capital
     runs, current = [], []
     for i, word in enumerate(words):
-        joins = capital[i] or (capital[i - 1] and question.keys[i] not in _STOP_KEYS) or (
-            bool(current) and _words_at(question, current[0], _ROLES) == len(current) and question.keys[i] in _HEADED_UNITS)
+        joins = capital[i] or (capital[i - 1] and question.keys[i] not in _STOP_KEYS) or _unit_after_title(
+            question, current, i)
         if current and joins and not question.breaks[i]:
             current.append(i)
             continue
@@ -296,6 +296,11 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
 _COMMITTEE = syllable_keys("ủy")[0]  # "Thành ủy", "Tỉnh ủy", "Đảng ủy": written in lower case, part of the name
 # What a title heads, written in lower case after it: "Chủ tịch nước" is not the "chủ tịch" of any body.
 _HEADED_UNITS = _keyed(("nước", "tỉnh", "huyện", "quận", "xã", "phường", "khoa", "phòng"))
+
+
+def _unit_after_title(question: "_Text", run: list[int], i: int) -> bool:
+    """Whether syllable ``i`` is a unit written in lower case right after the title ``run`` is."""
+    return bool(run) and _words_at(question, run[0], _ROLES) == len(run) and question.keys[i] in _HEADED_UNITS
 
 
 def _ends_name(question: "_Text", run: list[int], title: int) -> bool:

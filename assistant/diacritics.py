@@ -6,8 +6,9 @@ spellings ("bao" → bao, báo, bão, bảo, bạo, …); those that the indexed
 holds are candidates, and the reading chosen is the one whose neighbouring
 syllables most often stand side by side in the documents (a Viterbi pass over
 the syllable pairs of the BM25 vocabulary), the more frequent syllable
-breaking ties. A few question phrases that documents rarely contain ("như thế
-nào", "bao lâu", "ở đâu") are known as well.
+breaking ties; a pair typed with capitals (a name) counts more. Question
+phrases ("như thế nào", "bao lâu", "ở đâu") are read as themselves, whatever
+the documents write more often.
 
 The reading is used to embed the question (the multilingual model reads
 accented Vietnamese far better than accent-free text) and is offered to the
