@@ -279,7 +279,7 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
             run = run[1:]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
-        title = _words_at(question, run[0], _ROLES) if run else 0
+        title = _title_length(question, run[0]) if run else 0
         while len(run) > max(title, 1) and not capital[run[-1]] and not _ends_name(question, run, title):
             run = run[:-1]
         if run:
@@ -300,7 +300,15 @@ _HEADED_UNITS = _keyed(("nước", "tỉnh", "huyện", "quận", "xã", "phư�
 
 def _unit_after_title(question: "_Text", run: list[int], i: int) -> bool:
     """Whether syllable ``i`` is a unit written in lower case right after the title ``run`` is."""
-    return bool(run) and _words_at(question, run[0], _ROLES) == len(run) and question.keys[i] in _HEADED_UNITS
+    return bool(run) and _title_length(question, run[0]) == len(run) and question.keys[i] in _HEADED_UNITS
+
+
+def _title_length(question: "_Text", i: int) -> int:
+    """How many syllables of titles follow one another from syllable ``i``: "Phó Chủ tịch" is 3."""
+    end = i
+    while end < len(question.keys) and (step := _words_at(question, end, _ROLES)):
+        end += step
+    return end - i
 
 
 def _ends_name(question: "_Text", run: list[int], title: int) -> bool:

@@ -92,6 +92,11 @@ def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writ
     assert asked.offices == (("chu", "tich", "nuoc"),)
     sentence = "Hoesung Lee là chủ tịch của IPCC kể từ năm 2015."
     assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[names_agree] == 0.0
+    # titles one after another are one title: "Phó Chủ tịch nước", not the "Phó chủ tịch" of IPCC
+    asked = analyse("Ai là Phó Chủ tịch nước?")
+    assert asked.offices == (("pho", "chu", "tich", "nuoc"),)
+    sentence = "IPCC đã được lãnh đạo bởi Phó chủ tịch Ismail El Gizouli."
+    assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[names_agree] == 0.0
     asked = analyse("Giám đốc Sở Thông tin và Truyền thông là ai?")
     sentence = "Ban Tuyên giáo phối hợp truyền thông với các cơ quan báo chí."
     assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[names_agree] == 0.0
