@@ -37,7 +37,9 @@ _INTERROGATIVE = re.compile(
 _COUNT_WORDS = frozenset("hai ba bốn sáu bảy tám chín mười nhiều".split())
 # "50 năm", "3 tháng" measure time; they do not count the items of a list.
 _DURATIONS = frozenset(syllable_keys(w)[0] for w in "năm tháng ngày tuần giờ phút".split())
-_ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau)\b|^do la\b")
+# "Đó là …" is no opener of its own: it goes on from the sentence that counts the items ("5 nhiệm
+# vụ trọng tâm. Đó là …"), which is the opener when the question asks about them.
+_ANNOUNCES_LIST = re.compile(r":\s*$|\b(bao gom|gom|sau day|nhu sau)\b")
 #: how far below the best sentence a list's opening sentence may score and still be preferred
 LIST_HEAD_MARGIN = 0.15
 

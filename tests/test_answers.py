@@ -73,6 +73,14 @@ def test_a_keyword_query_on_a_listed_topic_gets_the_list(report_assistant):
     assert len(answer.quotes) == 3 and len({q.paragraph for q in answer.quotes}) == 3
 
 
+def test_a_sentence_going_on_with_do_la_opens_no_list_for_a_question_on_another_topic(report_assistant):
+    # "Đó là …" goes on from "5 nhiệm vụ trọng tâm"; a question on the way of working is not about those tasks.
+    answer = report_assistant.ask("Ngành tuyên giáo cần đổi mới những gì trong cách làm việc?")
+    assert "tư duy, tâm thế, lề lối làm việc" in answer.quotes[0].text
+    answer = report_assistant.ask("Những nhiệm vụ trọng tâm của ngành tuyên giáo năm 2024 là gì?")
+    assert answer.quotes[0].text.startswith("Phát huy thành quả đạt được, ngành tuyên giáo tập trung thực hiện 5")
+
+
 REGULATION = """Buộc thôi học
 
 Sinh viên bị buộc thôi học nếu vi phạm một trong những trường hợp sau đây: tự ý bỏ học hoặc bỏ thi \
