@@ -41,7 +41,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
                 r"|\bchiem (khoang )?bao nhieu( (so voi|de|trong|cua|tren)\b| ?\?|$)"),  # a share: "chiếm bao nhiêu?"
     ("ordinal", r"\bthu (may|bao nhieu)\b"),
     ("day", r"\bngay (nao|bao nhieu|thang nao|may)\b|\bwhat (day|date)\b"),
-    ("year", r"\bnam (nao|bao nhieu)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
+    ("year", r"\bnam (nao|bao nhieu|may)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
+    ("time", r"\bthang may\b"),  # "tháng mấy" asks which month, not how many
     ("amount", r"\bhow much\b"),  # and a count of money: see _MONEY_ASKED
     ("duration", r"\bbao lau\b|\bbao nhieu thoi gian\b|\bhow long\b"),
     ("count", r"\b(bao nhieu|may)\b|\bhow many\b"),

@@ -46,6 +46,7 @@ _QUESTION_PHRASES = (
     "như thế nào", "ra sao", "bao lâu", "bao nhiêu", "có mấy", "là gì", "khi nào", "lúc nào", "ở đâu",
     "tại sao", "vì sao", "làm sao", "làm gì", "có phải", "được không", "hay không", "phải không",
     "những gì", "điều gì", "cái gì", "việc gì", "thì sao", "có thể", "không ạ",
+    "tháng mấy", "năm mấy", "ngày mấy", "mấy giờ",
 )
 _PHRASE_KEYS = [[syllable_keys(word) for word in phrase.split()] for phrase in _QUESTION_PHRASES]
 _PHRASES = [(tuple(folded for _, folded in keys), [key for key, _ in keys]) for keys in _PHRASE_KEYS]

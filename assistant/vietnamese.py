@@ -38,8 +38,10 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
 _INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]")
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-# Words after which a single Roman letter is a number ("lần thứ V", "khóa X", "kỳ II").
+# Words after which a single Roman letter is a number ("lần thứ V", "khóa X", "kỳ II"), and after
+# which one typed in lower case is too ("lan thu xii"), unless it is a syllable ("thú vị" typed "thu vi").
 _ORDINAL_CUES = {"thu", "hoi", "khoa", "lan", "ki"}
+_NOT_LOWER_ROMAN = {"vi", "li"}
 # "kỳ" and "kì", "lý" and "lí", "quy" and "qui" are one word spelt two ways: a final "y" right
 # after the initial consonant reads as "i" ("tuy", "thủy", "yêu" keep theirs).
 _I_FOR_Y = re.compile(r"^((?:[bcdđghklmnprstvx]|ch|gh|kh|ng|ngh|nh|ph|qu|th|tr))y$")
@@ -202,7 +204,7 @@ def _roman_value(word: str) -> int | None:
 
 
 #: bumped when ``prepare`` matches differently: an index's lexical side is rebuilt (its vectors are kept)
-MATCHING_VERSION = 3
+MATCHING_VERSION = 4
 # Letters and digits written together ("Office365", "H5N1") match the same written apart.
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
@@ -241,6 +243,9 @@ def _keyed_words(text: str):
     for match in _WORD.finditer(text):
         word = match.group()
         key, folded, roman = _word_keys(word)
+        if roman is None and previous in _ORDINAL_CUES and len(word) > 1 and word.islower() \
+                and word not in _NOT_LOWER_ROMAN:
+            roman = _roman_value(word.upper())
         if roman is not None and (len(word) > 1 or previous in _ORDINAL_CUES):
             key = folded = str(roman)
         yield match, key, folded

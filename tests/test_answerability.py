@@ -363,3 +363,13 @@ def test_a_vietnamese_syllable_is_not_read_as_a_misspelt_name():
     asked = analyse("Ông Trần Văn Hoàng giữ chức vụ gì?")
     sentence = "Ông Trần Văn Hoàn là Bí thư Đảng ủy phường."
     assert features(asked, sentence, sentence, 0.9, 1, 1, 1)[FEATURES.index("names_context")] == 0.0
+
+
+def test_which_month_or_year_asks_for_a_date_not_a_count():
+    asked = analyse("Hội nghị diễn ra vào tháng mấy?")
+    assert asked.kind == "time"
+    assert holds_kind(_Text.of("Hội nghị diễn ra vào tháng 10 năm 2024."), asked)
+    assert not holds_kind(_Text.of("Hội nghị có 300 đại biểu tham dự."), asked)
+    asked = analyse("Hội nghị diễn ra vào năm mấy?")
+    assert asked.kind == "year" and holds_kind(_Text.of("Hội nghị diễn ra vào năm 2024."), asked)
+    assert analyse("Ông có mấy năm kinh nghiệm?").kind == "count"

@@ -56,6 +56,9 @@ def test_roman_numerals_in_congress_numbers_match_digits():
     assert [t.key for t in tokenize("Đại hội XIII")][-1] == "13"
     assert [t.key for t in tokenize("lần thứ V")][-1] == "5"
     assert [t.key for t in tokenize("Vì vậy")][0] != "5"
+    # typed in lower case, as on a phone, after a word that numbers: "lan thu xii" is the 12th
+    assert [t.key for t in tokenize("dai hoi dang bo lan thu xii")][-1] == "12"
+    assert [t.key for t in tokenize("cau chuyen thu vi")][-1] == "vi"  # "thú vị", not the 6th
 
 
 def test_content_keys_drop_question_words_but_keep_look_alikes():
