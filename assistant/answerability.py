@@ -281,7 +281,7 @@ def _names(question: _Text) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]
         while run and (not capital[run[0]] or words[run[0]] in _HONORIFICS):
             run = run[1:]
         title = _title_length(question, run[0]) if run else 0
-        while len(run) > max(title, 1) and not capital[run[-1]] and not _ends_name(question, run, title):
+        while len(run) > max(title, 1) and not capital[run[-1]] and not _ends_name(question, run):
             run = run[:-1]
         if run:
             names.append(tuple(words[i] for i in run))
@@ -312,13 +312,13 @@ def _title_length(question: "_Text", i: int) -> int:
     return end - i
 
 
-def _ends_name(question: "_Text", run: list[int], title: int) -> bool:
+def _ends_name(question: "_Text", run: list[int]) -> bool:
     """Whether the lower-case syllable closing ``run`` belongs to the name: the "ủy" of a party
-    committee after a capitalised word, or the unit a title (of ``title`` syllables) heads."""
+    committee after a capitalised word, or the unit the title before it heads."""
     last = run[-1]
     if question.keys[last] == _COMMITTEE and question.capital[last - 1]:
         return True
-    return bool(title) and len(run) == title + 1 and question.keys[last] in _HEADED_UNITS
+    return _unit_after_title(question, run[:-1], last)
 
 
 # Units a one-syllable title heads ("trưởng ban", "phó phòng"): typed in lower case without diacritics,
