@@ -106,7 +106,9 @@ class Answer:
     quotes: list[Quote]
     nearest: list[Quote] = field(default_factory=list)
     did_you_mean: str | None = None
-    message: str | None = None  # set for questions that could not be asked at all
+    #: why a question could not be asked at all (empty, not text), or why nothing was found for it
+    #: (asked in another language: ``config.NOT_FOUND_OTHER_LANGUAGE``)
+    message: str | None = None
     #: answered, but the judge only just accepts the best sentence (``Judge.confident``): the quotes
     #: come with a caution (``WEAK_MATCH``) that they may not answer the question directly
     weak: bool = False

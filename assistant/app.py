@@ -349,7 +349,7 @@ def quote_html(quote: Quote, number: int, keys: Highlight, data: IndexData) -> s
 
 def answer_html(answer: Answer, data: IndexData | None) -> str:
     """The chat message for an answer: quotes with citations, or the fixed not-found message."""
-    if answer.message:
+    if answer.message and not answer.nearest:
         return literal(answer.message)
     # An accent-free question is highlighted by the accented reading it is offered ("dự", not "đủ").
     keys = question_words(answer.did_you_mean or answer.question)
@@ -357,7 +357,7 @@ def answer_html(answer: Answer, data: IndexData | None) -> str:
         nearest = "".join(quote_html(q, n, keys, data) for n, q in enumerate(answer.nearest, 1))
         folded = (f"<details><summary>Đoạn gần nhất (khớp yếu, không phải câu trả lời)</summary>"
                   f"<div class='weak'>{nearest}</div></details>") if nearest else ""
-        return f"<p><b>{literal(NOT_FOUND)}</b></p>{folded}"
+        return f"<p><b>{literal(answer.message or NOT_FOUND)}</b></p>{folded}"
     hint = (f"<p><i>Có phải bạn muốn hỏi: “{literal(answer.did_you_mean)}”?</i></p>"
             if answer.did_you_mean else "")
     if answer.weak:

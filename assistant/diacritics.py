@@ -124,13 +124,9 @@ def _fix_question_phrases(options: list[dict[str, float]], folded: list[str], ba
                 options[i:i + len(words)] = [{key: 0.0} for key in keys]
 
 
-def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
-    """The accented reading of a ``question`` typed (mostly) without diacritics, or None.
-
-    Syllables typed with diacritics are kept as typed and help choose their neighbours. A
-    question typed with diacritics, where some syllables are accent-free by right ("sinh
-    viên", "ban"), is left alone: under ``MOSTLY_BARE`` of its syllables are accent-free.
-    """
+def _options(question: str, lexical: LexicalIndex):
+    """The question's syllables, which are typed bare, and each one's candidate keys; None when
+    the question is not mostly typed without diacritics (``MOSTLY_BARE``)."""
     tokens = tokenize(question)
     written = [question[t.start:t.end] for t in tokens]
     bare = [word.isalpha() and not has_diacritics(word) for word in written]
@@ -139,8 +135,38 @@ def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
         return None
     options = [_candidates(t.folded, lexical) if is_bare else {t.key: 0.0}
                for t, is_bare in zip(tokens, bare)]
-    if sum(bool(o) for o, is_bare in zip(options, bare) if is_bare) < VIETNAMESE_SHARE * sum(bare):
-        return None  # mostly words the documents never spell: another language
+    return tokens, written, bare, options
+
+
+def _mostly_unspelt(bare: list[bool], options: list[dict[str, float]]) -> bool:
+    return sum(bool(o) for o, is_bare in zip(options, bare) if is_bare) < VIETNAMESE_SHARE * sum(bare)
+
+
+def another_language(question: str, lexical: LexicalIndex) -> bool:
+    """True when ``question`` is typed without diacritics in words the documents never spell as
+    Vietnamese syllables: another language ("What are the 2024 propaganda tasks?").
+
+    A question with any syllable typed with diacritics is Vietnamese, whatever names it holds
+    ("Doctor Who là ai?").
+    """
+    if has_diacritics(question):
+        return False
+    read = _options(question, lexical)
+    return read is not None and _mostly_unspelt(read[2], read[3])
+
+
+def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
+    """The accented reading of a ``question`` typed (mostly) without diacritics, or None.
+
+    Syllables typed with diacritics are kept as typed and help choose their neighbours. A
+    question typed with diacritics, where some syllables are accent-free by right ("sinh
+    viên", "ban"), is left alone: under ``MOSTLY_BARE`` of its syllables are accent-free;
+    so is a question in another language (``another_language``).
+    """
+    read = _options(question, lexical)
+    if read is None or _mostly_unspelt(read[2], read[3]):
+        return None
+    tokens, written, bare, options = read
     _fix_question_phrases(options, [t.folded for t in tokens], bare)
     capital = [n > 0 and word[:1].isupper() for n, word in enumerate(written)]
     chosen = _reading(options, capital, lexical)

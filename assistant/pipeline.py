@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 from . import store
 from .answerability import Judge
 from .answering import Answer, compose
-from .config import Settings
+from .config import NOT_FOUND_OTHER_LANGUAGE, Settings
+from .diacritics import another_language
 from .embedding import DEFAULT_EMBEDDER, Embedder, load_embedder
 from .indexing import BuildReport, Progress, build_index
 from .retrieval import Retriever
@@ -184,4 +186,8 @@ class Assistant:
         searched = follow_up_question(text, previous)
         focus = text if searched != text else None
         retrieval = self.retriever.retrieve(searched, documents, focus=focus)
-        return compose(searched, retrieval, self.data, self.settings, self.judge, k)
+        answer = compose(searched, retrieval, self.data, self.settings, self.judge, k)
+        if answer.abstained and another_language(text, self.data.lexical):
+            # say why nothing matched, rather than leave an English speaker to think the documents lack it
+            return dataclasses.replace(answer, message=NOT_FOUND_OTHER_LANGUAGE)
+        return answer

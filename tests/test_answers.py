@@ -33,6 +33,21 @@ def test_a_budget_question_the_report_does_not_answer_abstains(report_assistant)
     assert answer.nearest  # shown apart, never as quotes
 
 
+def test_a_question_in_english_that_finds_nothing_is_told_the_documents_are_vietnamese(report_assistant):
+    from assistant.app import answer_html, literal
+    from assistant.config import NOT_FOUND_OTHER_LANGUAGE
+
+    answer = report_assistant.ask("Who is the head of the propaganda department?")
+    assert answer.abstained and answer.quotes == [] and answer.message == NOT_FOUND_OTHER_LANGUAGE
+    shown = answer_html(answer, report_assistant.data)
+    assert literal(NOT_FOUND_OTHER_LANGUAGE) in shown and "Đoạn gần nhất" in shown  # the nearest passages still offered
+    # a Vietnamese question, or one holding a foreign name, keeps the plain message
+    for question in ("Ngân sách quốc phòng năm 2024 là bao nhiêu?", "ngan sach quoc phong nam 2024 la bao nhieu",
+                     "Doctor Who là ai?"):
+        answer = report_assistant.ask(question)
+        assert answer.abstained and answer.message is None and answer.render() == NOT_FOUND
+
+
 def test_questions_without_diacritics_find_the_passage_and_offer_the_accented_reading(report_assistant):
     answer = report_assistant.ask("nang cao chat luong du bao tinh hinh")
     assert "nâng cao chất lượng dự báo tình hình" in answer.quotes[0].text
