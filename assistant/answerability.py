@@ -207,17 +207,22 @@ class _Text:
 
         >>> _Text.of("Thơ của Percy Shelley").holds(("percy", "shelly")), _Text.of("Phó trưởng Ban").holds(("truong",))
         (True, False)
-        >>> _Text.of("Thường trực").holds(("truong",))
-        False
+        >>> _Text.of("Thường trực").holds(("truong",)), _Text.of("thành phố Jacksonville").holds(("jacksonville",))
+        (False, True)
         """
         n = len(phrase)
         vietnamese = [key != word for word, key in zip(self.folded, self.keys)]  # written with diacritics
         for i in range(len(self.folded) - n + 1):
             if all(a == b if exact else _spelt_alike(a, b)
                    for a, b, exact in zip(self.folded[i:i + n], phrase, vietnamese[i:i + n])) \
-                    and not (i and self.folded[i - 1] == "pho" and phrase[0] != "pho"):
+                    and not (i and self.keys[i - 1] in _DEPUTY and phrase[0] != "pho"):
                 return True
         return False
+
+
+# "Phó" before a title makes a deputy's; typed without diacritics "pho" may be it too. "Thành phố
+# Jacksonville" is no deputy's.
+_DEPUTY = frozenset(syllable_keys(word)[0] for word in ("phó", "pho"))
 
 
 def _spelt_alike(written: str, asked: str) -> bool:
