@@ -17,6 +17,7 @@ fit-judge``); its weights are saved beside this module in ``judge.json``.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, syllable_keys, tokenize
@@ -820,6 +822,46 @@ def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
     """The numbers ``text`` writes with one of ``words`` just before them (a date word between)."""
     return {n for i, n in enumerate(text.numbers) if n is not None
             and (set(text.folded[max(0, i - 2):i]) - _DATE_WORDS) & words}
+
+
+def _written_apart(word: str, words: tuple[str, ...]) -> bool:
+    """Some indexed syllable is ``word`` spelt apart, as translations spell foreign names (``_spelt_alike``)."""
+    if len(word) < 4 or word.isdigit():
+        return False
+    # Only syllables starting with the same letter can be spelt alike: a slice of the sorted words.
+    first = word[0]
+    same_letter = words[bisect.bisect_left(words, first):bisect.bisect_left(words, chr(ord(first) + 1))]
+    return any(_spelt_alike(written, word) for written, _, _ in
+               process.extract(word, same_letter, scorer=OSA.distance, score_cutoff=2, limit=None))
+
+
+def unwritten_names(asked: Asked, lexical) -> list[tuple[str, ...]]:
+    """The question's names that no indexed text writes: nothing can answer a question about them.
+
+    A name is written when each of its syllables stands in some indexed text (or, of four letters or
+    more, is spelt apart there: "Shelly" for "Shelley") and at least half of its pairs of syllables
+    stand side by side somewhere, a pair holding a syllable spelt apart counting as written. So "Lê
+    Thị Hạnh Dung" is not written by a library that writes "lê", "thị", "hạnh" and "dung" only
+    apart, while two names side by side in a question ("Tin lành Châu Âu") still are. Numbered
+    documents are left to the numbers check.
+    """
+    unwritten = []
+    for name in asked.names:
+        if any(word.isdigit() for word in name):
+            continue
+        pairs = list(zip(name, name[1:]))
+        held = lexical.term_ids(["f:" + w for w in name] + [f"f:{a}_{b}" for a, b in pairs]) >= 0
+        exact = dict(zip(name, held[:len(name)]))
+        if not all(exact[w] or _written_apart(w, lexical.words) for w in name) or 2 * sum(
+                side_by_side or not (exact[a] and exact[b])
+                for (a, b), side_by_side in zip(pairs, held[len(name):])) < len(pairs):
+            unwritten.append(name)
+    return unwritten
+
+
+def names_unwritten(question: str, retrieval, data) -> bool:
+    """The question names something no indexed text writes (``unwritten_names``): nothing answers it."""
+    return bool(unwritten_names(analyse(retrieval.reading or question, question), data.lexical))
 
 
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:

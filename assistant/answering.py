@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .answerability import FEATURES, Judge, about_another, candidate_rows, kind_check
+from .answerability import FEATURES, Judge, about_another, candidate_rows, kind_check, names_unwritten
 from .chunking import Chunk
 from .config import NOT_FOUND, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -442,9 +442,13 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
     whose paragraph only does. A judged sentence that names another
     numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
+    A question naming something no indexed text writes has probability 0: nothing can answer it.
     """
     rows = candidate_rows(question, retrieval, data)
-    if not rows:
+    # A name the library never writes is checked here, not in the judge's rows: fitted without the
+    # questions it turns away (the perturbed ones), the judge would unlearn how much a name held by
+    # the paragraph weighs, which still tells apart a name written elsewhere in the library.
+    if not rows or names_unwritten(question, retrieval, data):
         return list(retrieval.units), 0.0
     probability = judge.probability(rows)
     judged = retrieval.units[:len(rows)]

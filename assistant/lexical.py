@@ -24,6 +24,7 @@ import numpy as np
 
 _HASHES_FILE = "term_hashes.npy"
 _IDS_FILE = "term_ids.npy"
+_WORDS_FILE = "words.txt"
 
 
 def term_hashes(terms: list[str]) -> np.ndarray:
@@ -40,6 +41,9 @@ class LexicalIndex:
     hashes: np.ndarray  # sorted uint64 term hashes
     ids: np.ndarray  # the bm25s term number of each hash
     idf: np.ndarray  # log(1 + chunks / chunks holding the term), by term number
+    #: the folded syllables the chunks hold, sorted: a name spelt one letter apart is looked up in them
+    #: (the hashes cannot say which terms are near a word)
+    words: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, documents: list[list[str]]) -> "LexicalIndex":
@@ -53,7 +57,8 @@ class LexicalIndex:
         order = np.argsort(hashes)
         ids = np.array([bm25.vocab_dict[t] for t in terms], dtype=np.int32)[order]
         bm25.vocab_dict, bm25.unique_token_ids_set = {}, set()  # replaced by the hashes
-        return cls(bm25, hashes[order], ids, cls._idf_of(bm25))
+        words = tuple(sorted(t[2:] for t in terms if t.startswith("f:") and "_" not in t))
+        return cls(bm25, hashes[order], ids, cls._idf_of(bm25), words)
 
     @staticmethod
     def _idf_of(bm25) -> np.ndarray:
@@ -85,10 +90,13 @@ class LexicalIndex:
         self.bm25.save(str(folder), show_progress=False)
         np.save(folder / _HASHES_FILE, self.hashes)
         np.save(folder / _IDS_FILE, self.ids)
+        (folder / _WORDS_FILE).write_text("\n".join(self.words), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         import bm25s
 
         bm25 = bm25s.BM25.load(str(folder), load_vocab=False, show_progress=False)
-        return cls(bm25, np.load(folder / _HASHES_FILE), np.load(folder / _IDS_FILE), cls._idf_of(bm25))
+        words = folder / _WORDS_FILE  # absent from an index built before matching version 5
+        return cls(bm25, np.load(folder / _HASHES_FILE), np.load(folder / _IDS_FILE), cls._idf_of(bm25),
+                   tuple(words.read_text(encoding="utf-8").split()) if words.is_file() else ())

@@ -203,8 +203,9 @@ def _roman_value(word: str) -> int | None:
     return total
 
 
-#: bumped when ``prepare`` matches differently: an index's lexical side is rebuilt (its vectors are kept)
-MATCHING_VERSION = 4
+#: bumped when ``prepare`` matches differently, or the lexical side keeps more (5: its words): an index's
+#: lexical side is rebuilt (its vectors are kept)
+MATCHING_VERSION = 5
 # Letters and digits written together ("Office365", "H5N1") match the same written apart.
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 

@@ -373,3 +373,27 @@ def test_which_month_or_year_asks_for_a_date_not_a_count():
     asked = analyse("Hội nghị diễn ra vào năm mấy?")
     assert asked.kind == "year" and holds_kind(_Text.of("Hội nghị diễn ra vào năm 2024."), asked)
     assert analyse("Ông có mấy năm kinh nghiệm?").kind == "count"
+
+
+def test_a_name_no_indexed_text_writes_is_found_so_and_a_name_spelt_apart_is_not():
+    from assistant.answerability import unwritten_names
+    from assistant.lexical import LexicalIndex
+    from assistant.vietnamese import matching_terms
+
+    library = LexicalIndex.build([matching_terms("Nhà thơ Percy Shelley sống ở Anh."),
+                                  matching_terms("Ông Lê Văn Tám, bà Thị Hoa, cô Hạnh và chị Dung dự họp.")])
+    assert unwritten_names(analyse("Nhà thơ Percy Shelly sống ở đâu?"), library) == []  # a translation's spelling
+    assert unwritten_names(analyse("Bà Marguerite Shelley sống ở đâu?"), library) == [("marguerite", "shelley")]
+    # every syllable written somewhere, but never side by side: no text names her
+    assert unwritten_names(analyse("Bà Lê Thị Hạnh Dung giữ chức vụ gì?"), library) == [("le", "thi", "hanh", "dung")]
+    assert unwritten_names(analyse("Ông Lê Văn Tám giữ chức vụ gì?"), library) == []
+
+
+@pytest.mark.parametrize("question", [  # each quoted before: the report writes the question's other names
+    "Kết luận 01 của Bộ Chính trị được Hà Tĩnh triển khai thế nào?",
+    "Ngành tuyên giáo TPHCM phối hợp với Đà Nẵng trong chuyển đổi số ra sao?",
+    "Đồng chí Huỳnh Cách Mạng và đồng chí Nguyễn Văn Nên đã nói gì về công tác cán bộ?",
+])
+def test_a_question_about_a_name_the_documents_never_write_gets_not_found(report_assistant, question):
+    answer = report_assistant.ask(question)
+    assert answer.abstained and not answer.quotes

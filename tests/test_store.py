@@ -158,3 +158,15 @@ def test_a_read_only_index_folder_still_serves_its_index_and_says_why_it_cannot_
     (docs / "them.txt").write_text("Một văn bản thêm vào.", encoding="utf-8")
     with pytest.raises(store.IndexUnavailable, match="không ghi được \\(hệ thống tệp chỉ đọc\\)"):
         Assistant.build(docs, index, embedder=embedder)
+
+
+def test_the_lexical_words_are_saved_with_the_index_and_an_older_index_loads_without_them(tmp_path):
+    from assistant.lexical import LexicalIndex
+    from assistant.vietnamese import matching_terms
+
+    index = LexicalIndex.build([matching_terms("Nhà thơ Percy Shelley"), matching_terms("Kết luận 14")])
+    assert index.words == ("14", "ket", "luan", "nha", "percy", "shelley", "tho")
+    index.save(tmp_path)
+    assert LexicalIndex.load(tmp_path).words == index.words
+    (tmp_path / "words.txt").unlink()  # written from matching version 5 on
+    assert LexicalIndex.load(tmp_path).words == ()
