@@ -562,6 +562,9 @@ def _documents_tab(service: Service, filter_docs, gr) -> tuple[list, object]:
 
 def _study_sheet_tab(chat: dict, sheet, gr):
     """Pinned quotes, kept in the browser: reorder, drop, clear, export. Returns the sheet's table."""
+    gr.Markdown("Ghim trích dẫn ở tab **Hỏi đáp**: đánh dấu chúng trong «Ghim trích dẫn vào tài liệu học tập» "
+                "rồi bấm **Ghim**. Trích dẫn được giữ trong trình duyệt này; sắp lại bằng **Vị trí** và **Lên** / "
+                "**Xuống**, rồi xuất DOCX và Markdown để in cho buổi học tập.", elem_id="sheet-help")
     table = gr.Dataframe([], headers=["#", "Trích dẫn", "Nguồn"], interactive=False, elem_id="sheet", wrap=True,
                          column_widths=["6%", "64%", "30%"])
     with gr.Row():
@@ -613,6 +616,10 @@ def sheet_rows(sheet: list[dict] | None) -> list[list]:
 
 def _evaluation_tab(service: Service, gr) -> None:
     """Run a Q&A file against the library: figures, a per-tag chart, the misses and a JSON download."""
+    gr.Markdown("Mỗi câu hỏi một dòng JSON (hoặc một hàng CSV có cùng các cột): `question` (câu hỏi), "
+                "`answerable` (`true` / `false`), `answer` (một đoạn ngắn chép đúng từ tài liệu mà trích dẫn "
+                "phải chứa); có thể thêm `id`, `evidence`, `tags`. Với câu tài liệu không trả lời được "
+                "(`answerable`: `false`), trợ lý phải trả lời «không tìm thấy».", elem_id="eval-help")
     qa_file = gr.File(label="Tệp hỏi đáp (.jsonl hoặc .csv)", file_types=[".jsonl", ".csv", ".json"], elem_id="qa-file")
     run_button = gr.Button("Chạy đánh giá", variant="primary", elem_id="run-eval")
     metrics_table = gr.Dataframe([], headers=["Chỉ số", "Giá trị"], interactive=False, elem_id="metrics")
