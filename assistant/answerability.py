@@ -840,26 +840,25 @@ def unwritten_names(asked: Asked, lexical) -> list[tuple[str, ...]]:
 
     A name is written when each of its syllables stands in some indexed text (or, of four letters or
     more, is spelt apart there: "Shelly" for "Shelley") and at least half of its pairs of syllables
-    stand side by side somewhere, a pair holding a syllable spelt apart counting as written. So "Lê
-    Thị Hạnh Dung" is not written by a library that writes "lê", "thị", "hạnh" and "dung" only
-    apart, while two names side by side in a question ("Tin lành Châu Âu") still are. Numbered
-    documents are left to the numbers check.
+    stand side by side somewhere. So "Lê Thị Hạnh Dung" is not written by a library that writes
+    "lê", "thị", "hạnh" and "dung" only apart, while two names side by side in a question ("Tin
+    lành Châu Âu") still are. Numbered documents are left to the numbers check.
     """
-    unwritten = []
-    for name in asked.names:
-        if any(word.isdigit() for word in name):
-            continue
-        pairs = list(zip(name, name[1:]))
-        held = lexical.term_ids(["f:" + w for w in name] + [f"f:{a}_{b}" for a, b in pairs]) >= 0
-        exact = dict(zip(name, held[:len(name)]))
-        if not all(exact[w] or _written_apart(w, lexical.words) for w in name) or 2 * sum(
-                side_by_side or not (exact[a] and exact[b])
-                for (a, b), side_by_side in zip(pairs, held[len(name):])) < len(pairs):
-            unwritten.append(name)
-    return unwritten
+    return [name for name in asked.names if not any(word.isdigit() for word in name) and not _written(name, lexical)]
 
 
-def names_unwritten(question: str, retrieval, data) -> bool:
+def _written(name: tuple[str, ...], lexical) -> bool:
+    pairs = list(zip(name, name[1:]))
+    held = lexical.term_ids(["f:" + w for w in name] + [f"f:{a}_{b}" for a, b in pairs]) >= 0
+    exact = dict(zip(name, held[:len(name)]))
+    if not all(exact[w] or _written_apart(w, lexical.words) for w in name):
+        return False
+    # A pair with a syllable spelt apart cannot be looked up side by side: it counts as written.
+    side_by_side = [pair_held or not (exact[a] and exact[b]) for (a, b), pair_held in zip(pairs, held[len(name):])]
+    return 2 * sum(side_by_side) >= len(pairs)
+
+
+def about_unwritten_name(question: str, retrieval, data) -> bool:
     """The question names something no indexed text writes (``unwritten_names``): nothing answers it."""
     return bool(unwritten_names(analyse(retrieval.reading or question, question), data.lexical))
 

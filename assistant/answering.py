@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .answerability import FEATURES, Judge, about_another, candidate_rows, kind_check, names_unwritten
+from .answerability import FEATURES, Judge, about_another, about_unwritten_name, candidate_rows, kind_check
 from .chunking import Chunk
 from .config import NOT_FOUND, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
@@ -448,7 +448,7 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     # A name the library never writes is checked here, not in the judge's rows: fitted without the
     # questions it turns away (the perturbed ones), the judge would unlearn how much a name held by
     # the paragraph weighs, which still tells apart a name written elsewhere in the library.
-    if not rows or names_unwritten(question, retrieval, data):
+    if not rows or about_unwritten_name(question, retrieval, data):
         return list(retrieval.units), 0.0
     probability = judge.probability(rows)
     judged = retrieval.units[:len(rows)]
