@@ -10,6 +10,8 @@ counts as a miss: the user would have seen no quote.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import random
 import re
@@ -24,6 +26,7 @@ from .evaluation import normalise, strip_diacritics
 from .indexing import build_from_documents
 from .loaders import Document
 from .pipeline import Assistant
+from .vietnamese import fold
 
 #: quotes asked for per question (MRR@10 needs ten)
 QUOTES_PER_QUESTION = 10
@@ -225,6 +228,14 @@ def perturb_question(question: str, corpus: str, rng: random.Random) -> str | No
                 return question[:number.start()] + other + question[number.end():]
         return None
     words = question.split(" ")
+    run = _name_run(words)
+    if run is None:
+        return None
+    return _replace_run(words, run, rng.choice([name for name in _STAND_IN_NAMES if name not in corpus]))
+
+
+def _name_run(words: list[str]) -> tuple[int, int] | None:
+    """Where the first capitalised name of a question split into ``words`` runs (after its first word)."""
     run = [i for i, word in enumerate(words) if i and word[:1].isupper()]
     if not run:
         return None
@@ -233,10 +244,71 @@ def perturb_question(question: str, corpus: str, rng: random.Random) -> str | No
     while last + 1 < len(words) and (words[last + 1][:1].isupper()
                                      or (last + 2 < len(words) and words[last + 2][:1].isupper())):
         last += 1
-    names = [name for name in _STAND_IN_NAMES if name not in corpus]
+    return first, last
+
+
+def _replace_run(words: list[str], run: tuple[int, int], name: str) -> str:
+    first, last = run
     trailing = re.search(r"[?.,;:!]+$", words[last])
-    words[first:last + 1] = [rng.choice(names) + (trailing.group() if trailing else "")]
-    return " ".join(words)
+    return " ".join(words[:first] + [name + (trailing.group() if trailing else "")] + words[last + 1:])
+
+
+_PUNCTUATION = ".,;:!?()[]\"“”‘’'«»"
+
+
+def written_names(text: str) -> set[str]:
+    """The names ``text`` writes: two to four capitalised words in a row ("Thiết Mộc Chân"; not
+    acronyms such as "SV", "ĐH"), not opening a sentence.
+
+    >>> sorted(written_names("Năm 1186, ông Thiết Mộc Chân được bầu là hãn của người Mông Cổ. Sau đó ông đi."))
+    ['Mông Cổ', 'Thiết Mộc Chân']
+    """
+    names, run = set(), []
+
+    def end_run():
+        if 2 <= len(run) <= 4:
+            names.add(" ".join(run))
+        run.clear()
+
+    for line in text.splitlines():
+        tokens = line.split()
+        for n, token in enumerate(tokens):
+            word = token.strip(_PUNCTUATION)
+            opens_sentence = n == 0 or tokens[n - 1][-1:] in ".!?:"
+            if token[:1] in _PUNCTUATION:  # "Devon (Emsian)" is two names
+                end_run()
+            if len(word) > 1 and word[0].isupper() and word[1:].islower() and word.isalpha() \
+                    and (run or not opens_sentence):
+                run.append(word)
+            else:
+                end_run()
+            if token[-1:] in _PUNCTUATION:  # punctuation ends a name
+                end_run()
+        end_run()
+    return names
+
+
+_folded = functools.lru_cache(maxsize=None)(fold)
+
+
+def rename_question(question: str, own_text: str, names: list[str]) -> str | None:
+    """A near miss on a name the corpus writes elsewhere: ``question`` with its first capitalised name
+    replaced by one of ``names`` (written in other articles) that ``own_text``, its article, never
+    writes. Unlike ``perturb_question``'s stand-ins, the library holds the new name, so only the
+    paragraph can tell that it does not answer. The name is chosen by the question's hash, so the
+    same question is renamed alike in every run.
+
+    >>> rename_question("Ai đã giúp Thiết Mộc Chân cứu vợ?", "Thiết Mộc Chân cứu vợ", ["Percy Shelley", "Thiết Mộc Chân"])
+    'Ai đã giúp Percy Shelley cứu vợ?'
+    """
+    words = question.split(" ")
+    run = _name_run(words)
+    own = fold(own_text)
+    choices = [name for name in names if _folded(name) not in own]
+    if run is None or not choices:
+        return None
+    pick = int.from_bytes(hashlib.blake2b(question.encode("utf-8"), digest_size=8).digest(), "little")
+    return _replace_run(words, run, choices[pick % len(choices)])
 
 
 #: XQuAD-vi's articles before this one may be fitted on; the rest are held out (a fixed split, by article)
@@ -254,7 +326,7 @@ def is_fit_part(question: SquadQuestion) -> bool:
 class Ask:
     """A benchmark question asked one way: as written, without its paragraph, or perturbed."""
 
-    kind: str  # "answerable", "left out", "perturbed"
+    kind: str  # "answerable", "left out", "perturbed", "renamed"
     question: str
     documents: set[str] | None  # the documents searched (None: all)
     answers: tuple[str, ...]  # empty when nothing answers it
@@ -262,10 +334,21 @@ class Ask:
     source: SquadQuestion | None = None  # the question it was made from
 
 
-def asked_variants(questions: list[SquadQuestion], documents: list[Document], rng: random.Random) -> list[Ask]:
-    """Each question as written, then without its own paragraph, then perturbed (when it can be)."""
+def _article(path: str) -> str:
+    """The article a document or paragraph belongs to: "xquad.vi/022-03" → "xquad.vi/022"."""
+    return re.sub(r"-\d+$", "", path)
+
+
+def asked_variants(questions: list[SquadQuestion], documents: list[Document], rng: random.Random,
+                   renamed: bool = False) -> list[Ask]:
+    """Each question as written, then without its own paragraph, then perturbed (when it can be);
+    with ``renamed``, also with a name that another article writes (``rename_question``)."""
     names = {d.path for d in documents}
     corpus = "\n".join(d.text for d in documents)
+    articles: dict[str, str] = {}
+    for document in documents if renamed else ():
+        articles[_article(document.path)] = articles.get(_article(document.path), "") + "\n" + document.text
+    written = sorted(set().union(*map(written_names, articles.values()))) if renamed else []
     asks = []
     for item in questions:
         asks.append(Ask("answerable", item.question, None, item.answers, item.file, item))
@@ -273,6 +356,9 @@ def asked_variants(questions: list[SquadQuestion], documents: list[Document], rn
         perturbed = perturb_question(item.question, corpus, rng)
         if perturbed:
             asks.append(Ask("perturbed", perturbed, None, (), item.file, item))
+        other = rename_question(item.question, articles[_article(item.paragraph)], written) if renamed else None
+        if other:
+            asks.append(Ask("renamed", other, None, (), item.file, item))
     return asks
 
 
@@ -285,8 +371,8 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
               seed: int = 0, whole_articles: bool = False) -> SquadResult:
     """Index the paragraphs of ``paths`` in memory and ask every question (optionally accent-free).
 
-    With ``unanswerable`` each question is asked twice more, without its own paragraph and
-    perturbed (``asked_variants``): both must abstain. ``held_out`` keeps only the questions
+    With ``unanswerable`` each question is asked again without its own paragraph, perturbed and
+    renamed (``asked_variants``): each must abstain. ``held_out`` keeps only the questions
     that fitting never sees. With ``whole_articles`` each article is one document; a question
     asked without its paragraph is then asked of the index rebuilt with that paragraph cut out
     of its article (the other sentences' vectors reused): the document is on its topic, but the
@@ -322,7 +408,7 @@ def run_squad(paths: list[Path], embedder, settings: Settings | None = None,
         result.quote_chars.append([len(q.text) for q in quotes])
     if unanswerable:
         cut_out: dict[str, list[Ask]] = {}  # left-out questions by paragraph, when articles are documents
-        for ask in asked_variants(questions, documents, random.Random(seed)):
+        for ask in asked_variants(questions, documents, random.Random(seed), renamed=True):
             if ask.kind == "left out" and whole_articles:
                 cut_out.setdefault(ask.source.paragraph, []).append(ask)
             elif ask.kind != "answerable":

@@ -51,6 +51,26 @@ def test_the_unanswerable_benchmark_asks_each_question_without_its_paragraph_and
     assert "left out: answered with a caution (answered)" in result.text()
 
 
+def test_a_renamed_question_names_what_another_article_writes_and_its_own_does_not():
+    import random
+
+    from assistant.squad import asked_variants
+    from assistant.vietnamese import fold
+
+    documents, questions = load_squad([BENCHMARKS / "xquad-vi" / "xquad.vi.json"])
+    asks = [a for a in asked_variants(questions[:200], documents, random.Random(0), renamed=True) if a.kind == "renamed"]
+    assert len(asks) > 50
+    corpus = fold("\n".join(d.text for d in documents))
+    for ask in asks:
+        article = fold("\n".join(d.text for d in documents if d.path.startswith(ask.source.paragraph[:-3])))
+        new = [w for w in ask.question.split() if w not in ask.source.question.split()]
+        name = fold(" ".join(new).strip("?.,;:!"))
+        assert name in corpus and name not in article and ask.answers == ()
+    # fitting reads the three ways only, so the judge is fitted as before
+    assert {a.kind for a in asked_variants(questions[:50], documents, random.Random(0))} == {
+        "answerable", "left out", "perturbed"}
+
+
 def test_held_out_keeps_only_the_questions_fitting_never_sees():
     from assistant.squad import is_fit_part
 
