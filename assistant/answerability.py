@@ -674,6 +674,18 @@ def can_answer(rows: np.ndarray) -> np.ndarray:
     return (kind & agrees).astype(np.float64)
 
 
+def holds_every_name(rows: np.ndarray) -> np.ndarray:
+    """1.0 where a sentence's paragraph (or its document's opening) holds every name the question
+    writes, else 0.0.
+
+    ``can_answer``, which fitting reads, lets half of several names do, as translations write names
+    otherwise than their questions; answering asks for all of them: "Kết luận 01 … được Hà Nội
+    triển khai thế nào?" is not answered by a report on TPHCM that holds "Kết luận 01".
+    """
+    return (np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))[:, _AT["names_context"]] >= 1.0).astype(
+        np.float64)
+
+
 def _share(items, holder) -> float:
     """Share of ``items`` held; a single item must be held whole (so one name counts 0 or 1)."""
     share = sum(holder(i) for i in items) / len(items) if items else 1.0

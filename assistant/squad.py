@@ -324,7 +324,7 @@ def is_fit_part(question: SquadQuestion) -> bool:
 
 @dataclass(frozen=True)
 class Ask:
-    """A benchmark question asked one way: as written, without its paragraph, or perturbed."""
+    """A benchmark question asked one way: as written, without its paragraph, perturbed or renamed."""
 
     kind: str  # "answerable", "left out", "perturbed", "renamed"
     question: str

@@ -397,3 +397,15 @@ def test_a_name_no_indexed_text_writes_is_found_so_and_a_name_spelt_apart_is_not
 def test_a_question_about_a_name_the_documents_never_write_gets_not_found(report_assistant, question):
     answer = report_assistant.ask(question)
     assert answer.abstained and not answer.quotes
+
+
+def test_a_name_another_document_writes_but_the_paragraph_lacks_leaves_it_unanswered(tmp_path, embedder):
+    from conftest import REPORT, ROOT
+
+    report = (ROOT / "documents" / REPORT).read_text(encoding="utf-8")
+    library = assistant_over(tmp_path, embedder, {
+        REPORT: report, "ha-noi.txt": "Thành ủy Hà Nội họp bàn công tác cán bộ và chuyển đổi số của thành phố."})
+    answer = library.ask("Kết luận 01 của Bộ Chính trị được Hà Nội triển khai thế nào?")
+    assert answer.abstained and not answer.quotes
+    # the report's own names still answer
+    assert not library.ask("Kết luận 01 của Bộ Chính trị về vấn đề gì?").abstained
