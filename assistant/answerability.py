@@ -870,9 +870,26 @@ def _written(name: tuple[str, ...], lexical) -> bool:
     return 2 * sum(side_by_side) >= len(pairs)
 
 
-def about_unwritten_name(question: str, retrieval, data) -> bool:
-    """The question names something no indexed text writes (``unwritten_names``): nothing answers it."""
-    return bool(unwritten_names(analyse(retrieval.reading or question, question), data.lexical))
+def unwritten_as_asked(question: str, retrieval, data) -> list[str | None]:
+    """The names of ``question`` that no indexed text writes (``unwritten_names``): nothing answers
+    it when there is one. Each as the question spells it, or None where it cannot be cut out of
+    the question verbatim (a name read into it with diacritics, or through an alias).
+
+    >>> import types
+    >>> from assistant.lexical import LexicalIndex
+    >>> from assistant.vietnamese import matching_terms
+    >>> library = types.SimpleNamespace(lexical=LexicalIndex.build([matching_terms("Kết luận 01 của Bộ Chính trị")]))
+    >>> unwritten_as_asked("Kết luận 01 được Hà Tĩnh triển khai thế nào?", types.SimpleNamespace(reading=None), library)
+    ['Hà Tĩnh']
+    """
+    names = unwritten_names(analyse(retrieval.reading or question, question), data.lexical)
+    tokens = tokenize(question)
+    folded = [t.folded for t in tokens]
+    spelt = []
+    for name in names:
+        at = next((i for i in range(len(folded) - len(name) + 1) if tuple(folded[i:i + len(name)]) == name), None)
+        spelt.append(None if at is None else question[tokens[at].start:tokens[at + len(name) - 1].end])
+    return spelt
 
 
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:

@@ -13,10 +13,10 @@ from typing import Callable
 
 import numpy as np
 
-from .answerability import (FEATURES, Judge, about_another, about_unwritten_name, candidate_rows, holds_every_name,
-                            kind_check)
+from .answerability import (FEATURES, Judge, about_another, candidate_rows, holds_every_name, kind_check,
+                            unwritten_as_asked)
 from .chunking import Chunk
-from .config import NOT_FOUND, WEAK_MATCH, Settings
+from .config import NOT_FOUND, NOT_FOUND_UNWRITTEN, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
 from .vietnamese import content_keys, fold, nfc, prepare, syllable_keys, tokenize
@@ -451,7 +451,7 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     # perturbed questions ``fit-judge`` learns from, and the refitted threshold rose (0.172 → 0.186
     # for the first, → 0.194 with both) and turned away answerable regulation questions (UIT test
     # 2.1 → 3.2 % abstained).
-    if not rows or about_unwritten_name(question, retrieval, data):
+    if not rows or unwritten_as_asked(question, retrieval, data):
         return list(retrieval.units), 0.0
     probability = judge.probability(rows) * holds_every_name(rows)
     judged = retrieval.units[:len(rows)]
@@ -462,6 +462,13 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     other = about_another(question, retrieval, data, len(rows))
     order = [n for n in order if not other[n]] or order
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
+
+
+def _unwritten_message(question: str, retrieval: Retrieval, data: IndexData) -> str | None:
+    """The not-found message naming, as the question spells them, the names no document writes; None
+    when there are none (or none can be cut out of the question verbatim)."""
+    names = [name for name in unwritten_as_asked(question, retrieval, data) if name]
+    return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names)) if names else None
 
 
 def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Settings, judge: Judge,
@@ -485,5 +492,5 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     holds = kind_check(retrieval.reading or question, question)
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if answers < judge.threshold:
-        return Answer(question, True, [], nearest=quotes)
+        return Answer(question, True, [], nearest=quotes, message=_unwritten_message(question, retrieval, data))
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)

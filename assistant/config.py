@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu."
+#: the not-found message for a question naming what no document writes, with those names as typed
+NOT_FOUND_UNWRITTEN = NOT_FOUND + " Không tài liệu nào nhắc đến {names}."
 #: the not-found message for a question in another language: the documents are Vietnamese
 NOT_FOUND_OTHER_LANGUAGE = (NOT_FOUND + " Câu hỏi có vẻ không viết bằng tiếng Việt; tài liệu viết bằng "
                             "tiếng Việt, hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).")

@@ -389,14 +389,19 @@ def test_a_name_no_indexed_text_writes_is_found_so_and_a_name_spelt_apart_is_not
     assert unwritten_names(analyse("Ông Lê Văn Tám giữ chức vụ gì?"), library) == []
 
 
-@pytest.mark.parametrize("question", [  # each quoted before: the report writes the question's other names
-    "Kết luận 01 của Bộ Chính trị được Hà Tĩnh triển khai thế nào?",
-    "Ngành tuyên giáo TPHCM phối hợp với Đà Nẵng trong chuyển đổi số ra sao?",
-    "Đồng chí Huỳnh Cách Mạng và đồng chí Nguyễn Văn Nên đã nói gì về công tác cán bộ?",
+@pytest.mark.parametrize("question, name", [  # each quoted before: the report writes the question's other names
+    ("Kết luận 01 của Bộ Chính trị được Hà Tĩnh triển khai thế nào?", "Hà Tĩnh"),
+    ("Ngành tuyên giáo TPHCM phối hợp với Đà Nẵng trong chuyển đổi số ra sao?", "Đà Nẵng"),
+    ("Đồng chí Huỳnh Cách Mạng và đồng chí Nguyễn Văn Nên đã nói gì về công tác cán bộ?", "Nguyễn Văn Nên"),
+    ("ket luan 01 cua bo chinh tri duoc Ha Tinh trien khai the nao", "Ha Tinh"),  # as typed, not as read
 ])
-def test_a_question_about_a_name_the_documents_never_write_gets_not_found(report_assistant, question):
+def test_a_question_about_a_name_the_documents_never_write_gets_not_found_saying_which(
+        report_assistant, question, name):
+    from assistant.config import NOT_FOUND_UNWRITTEN
+
     answer = report_assistant.ask(question)
     assert answer.abstained and not answer.quotes
+    assert answer.render() == NOT_FOUND_UNWRITTEN.format(names=f"“{name}”")
 
 
 def test_a_name_another_document_writes_but_the_paragraph_lacks_leaves_it_unanswered(tmp_path, embedder):
