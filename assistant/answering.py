@@ -108,7 +108,8 @@ class Answer:
     nearest: list[Quote] = field(default_factory=list)
     did_you_mean: str | None = None
     #: why a question could not be asked at all (empty, not text), or why nothing was found for it
-    #: (asked in another language: ``config.NOT_FOUND_OTHER_LANGUAGE``)
+    #: (names no document writes: ``config.NOT_FOUND_UNWRITTEN``; asked in another language:
+    #: ``config.NOT_FOUND_OTHER_LANGUAGE``)
     message: str | None = None
     #: answered, but the judge only just accepts the best sentence (``Judge.confident``): the quotes
     #: come with a caution (``WEAK_MATCH``) that they may not answer the question directly

@@ -21,6 +21,7 @@ keys, so a wrong guess costs little.
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 from .lexical import LexicalIndex
 from .vietnamese import TONE_DIGITS, has_diacritics, spell_syllable, syllable_keys, tokenize
@@ -124,9 +125,22 @@ def _fix_question_phrases(options: list[dict[str, float]], folded: list[str], ba
                 options[i:i + len(words)] = [{key: 0.0} for key in keys]
 
 
-def _options(question: str, lexical: LexicalIndex):
-    """The question's syllables, which are typed bare, and each one's candidate keys; None when
-    the question is not mostly typed without diacritics (``MOSTLY_BARE``)."""
+class _Typed(NamedTuple):
+    """A question's syllables as typed, which of them are bare, and each one's candidate keys."""
+
+    tokens: list
+    written: list[str]
+    bare: list[bool]
+    options: list[dict[str, float]]
+
+    def mostly_unspelt(self) -> bool:
+        """Fewer than ``VIETNAMESE_SHARE`` of the bare syllables are spelt in the documents."""
+        return sum(bool(o) for o, is_bare in zip(self.options, self.bare) if is_bare) < VIETNAMESE_SHARE * sum(self.bare)
+
+
+def _options(question: str, lexical: LexicalIndex) -> _Typed | None:
+    """``question`` read for restoring (``_Typed``); None when it is not mostly typed without
+    diacritics (``MOSTLY_BARE``)."""
     tokens = tokenize(question)
     written = [question[t.start:t.end] for t in tokens]
     bare = [word.isalpha() and not has_diacritics(word) for word in written]
@@ -135,11 +149,7 @@ def _options(question: str, lexical: LexicalIndex):
         return None
     options = [_candidates(t.folded, lexical) if is_bare else {t.key: 0.0}
                for t, is_bare in zip(tokens, bare)]
-    return tokens, written, bare, options
-
-
-def _mostly_unspelt(bare: list[bool], options: list[dict[str, float]]) -> bool:
-    return sum(bool(o) for o, is_bare in zip(options, bare) if is_bare) < VIETNAMESE_SHARE * sum(bare)
+    return _Typed(tokens, written, bare, options)
 
 
 def another_language(question: str, lexical: LexicalIndex) -> bool:
@@ -151,8 +161,8 @@ def another_language(question: str, lexical: LexicalIndex) -> bool:
     """
     if has_diacritics(question):
         return False
-    read = _options(question, lexical)
-    return read is not None and _mostly_unspelt(read[2], read[3])
+    typed = _options(question, lexical)
+    return typed is not None and typed.mostly_unspelt()
 
 
 def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
@@ -163,10 +173,10 @@ def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
     viên", "ban"), is left alone: under ``MOSTLY_BARE`` of its syllables are accent-free;
     so is a question in another language (``another_language``).
     """
-    read = _options(question, lexical)
-    if read is None or _mostly_unspelt(read[2], read[3]):
+    typed = _options(question, lexical)
+    if typed is None or typed.mostly_unspelt():
         return None
-    tokens, written, bare, options = read
+    tokens, written, bare, options = typed
     _fix_question_phrases(options, [t.folded for t in tokens], bare)
     capital = [n > 0 and word[:1].isupper() for n, word in enumerate(written)]
     chosen = _reading(options, capital, lexical)
