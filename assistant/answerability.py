@@ -883,6 +883,8 @@ def unwritten_as_asked(question: str, retrieval, data) -> list[str | None]:
     ['Hà Tĩnh']
     """
     names = unwritten_names(analyse(retrieval.reading or question, question), data.lexical)
+    if not names:  # the usual case: no need to read the question's spelling
+        return []
     tokens = tokenize(question)
     folded = [t.folded for t in tokens]
     spelt = []

@@ -434,7 +434,7 @@ def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings
 
 
 def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge,
-                 settings: Settings) -> tuple[list[ScoredUnit], float]:
+                 settings: Settings, *, names_written: bool) -> tuple[list[ScoredUnit], float]:
     """The candidate sentences with the judged ones reordered, and the best probability of answering.
 
     The judge reads the best few sentences (``answerability.JUDGED``); ``judge_order_weight`` is
@@ -444,15 +444,16 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
     whose paragraph only does. A judged sentence that names another
     numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
-    A question naming something no indexed text writes has probability 0: nothing can answer it;
-    nor can a sentence whose paragraph lacks one of the names the question writes.
+    A question naming something no indexed text writes (not ``names_written``, see
+    ``unwritten_as_asked``) has probability 0: nothing can answer it; nor can a sentence whose
+    paragraph lacks one of the names the question writes.
     """
     rows = candidate_rows(question, retrieval, data)
     # Both name checks stand here, not in the judge's rows (``can_answer``): there they turn away the
     # perturbed questions ``fit-judge`` learns from, and the refitted threshold rose (0.172 → 0.186
     # for the first, → 0.194 with both) and turned away answerable regulation questions (UIT test
     # 2.1 → 3.2 % abstained).
-    if not rows or unwritten_as_asked(question, retrieval, data):
+    if not rows or not names_written:
         return list(retrieval.units), 0.0
     probability = judge.probability(rows) * holds_every_name(rows)
     judged = retrieval.units[:len(rows)]
@@ -465,10 +466,10 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
 
 
-def _unwritten_message(question: str, retrieval: Retrieval, data: IndexData) -> str | None:
-    """The not-found message naming, as the question spells them, the names no document writes; None
-    when there are none (or none can be cut out of the question verbatim)."""
-    names = [name for name in unwritten_as_asked(question, retrieval, data) if name]
+def _unwritten_message(unwritten: list[str | None]) -> str | None:
+    """The not-found message naming, as the question spells them, the names no document writes
+    (``unwritten_as_asked``); None when there are none (or none can be cut out of the question verbatim)."""
+    names = [name for name in unwritten if name]
     return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names)) if names else None
 
 
@@ -477,7 +478,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     """Turn a retrieval into an answer of verbatim quotes, or an abstention when no sentence answers."""
     if not retrieval.units:
         return Answer(question, True, [])
-    ordered, answers = judged_order(question, retrieval, data, judge, settings)
+    unwritten = unwritten_as_asked(question, retrieval, data)
+    ordered, answers = judged_order(question, retrieval, data, judge, settings, names_written=not unwritten)
     best = ordered[0]
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
@@ -493,5 +495,5 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     holds = kind_check(retrieval.reading or question, question)
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if answers < judge.threshold:
-        return Answer(question, True, [], nearest=quotes, message=_unwritten_message(question, retrieval, data))
+        return Answer(question, True, [], nearest=quotes, message=_unwritten_message(unwritten))
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)
