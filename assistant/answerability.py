@@ -36,6 +36,12 @@ from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, syllable_keys,
 
 JUDGE_FILE = Path(__file__).with_name("judge.json")
 
+# Words that open the name of a law, a rule or a part of one ("Nghị định 73", "Luật Giáo dục", "Điều 14"),
+# folded; "mục" is left out, as "mức" folds to it too.
+_NAMED_DOCUMENTS = ("qui dinh", "qui che", "ket luan", "nghi dinh", "nghi quyet", "chi thi", "thong tu", "quyet dinh",
+                    "phap lenh", "dao luat", "dinh luat", "hien phap", "hiep uoc", "hiep dinh", "cong uoc", "luat",
+                    "dieu", "khoan")
+
 # What a question asks for, matched on its folded text (as ``vietnamese`` folds it: a final "y" after
 # a consonant reads "i", so "tỷ lệ" is "ti le" and "lý do" "li do"). Order matters: the first match wins.
 _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
@@ -55,6 +61,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("name", r"\bten (la |goi la )?gi\b|\bten goi\b|\b(chu de|khau hieu|phuong cham|tieu de|ten)\b.*\bla gi\b"
              r"|\bwhat is the name\b"),
     ("reason", r"\b(tai sao|vi sao|li do|nguyen nhan|why)\b"),
+    ("document", rf"\b(van ban|{'|'.join(_NAMED_DOCUMENTS)}) nao\b"),  # "theo văn bản nào", "Luật nào …"
 ))
 # "mấy" is "how many" only with its accent ("máy", "may" are other words); "ai" likewise.
 _ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0])}
@@ -85,7 +92,8 @@ _TIME_UNITS = _DATE_WORDS | {"gio", "phut", "tuan", "quy", "the"}
 _DURATION_UNITS = _TIME_UNITS | {"giay", "tiet", "buoi", "dem"}
 _LASTING = re.compile(r"\b(lau dai|suot|vinh vien|mai mai|cho den|den khi)\b"
                       r"|\btu (nam |thang |ngay )?\d+ (den|toi) (nam |thang |ngay )?\d+")  # "từ năm 1870 đến 1939"
-_REASONS = frozenset("vi do boi nham de nen nguyen nhan li because".split())
+_REASON_WORDS = ("vì", "do", "bởi", "nhằm", "để", "nên", "nhờ", "khiến", "nguyên nhân", "lý do", "lí do", "mục đích",
+                 "căn cứ", "kết quả", "gây", "dẫn đến", "dẫn tới", "because")
 # A place is written after one of these: "tại Hội trường Thống Nhất", "trên website Trường", "ở nước ngoài".
 _LOCATIVE_WORDS = ("tại", "ở", "trên", "trong", "về", "từ", "khắp", "gần", "giữa", "ngoài", "quanh")
 _ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w.-]+@[\w-]+\.[a-z]")
@@ -110,6 +118,7 @@ def _spellings(words) -> tuple[frozenset, frozenset]:
 
 _ROLES, _HEADS = _spellings(_ROLE_WORDS), _spellings(_HEAD_WORDS)
 _LOCATIVES, _PLACE_NOUNS = _spellings(_LOCATIVE_WORDS), _spellings(_PLACE_NOUN_WORDS)
+_REASONS = _spellings(_REASON_WORDS)
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -152,7 +161,7 @@ def _words_at(text: "_Text", i: int, spellings: tuple[frozenset, frozenset]) -> 
 class Asked:
     """What a question asks for and what its answer must agree with."""
 
-    kind: str | None  # percent, ordinal, day, year, amount, duration, count, time, person, role, place, name, reason
+    kind: str | None  # percent, ordinal, day, year, amount, duration, count, time, person, role, place, name, reason, document
     counted: tuple[str, ...] = ()  # what a count counts, as matching keys ("cán bộ" is "can1", "bô6")
     numbers: frozenset[str] = frozenset()  # numbers the question writes (Roman numerals read)
     names: tuple[tuple[str, ...], ...] = ()  # named bodies, roles and documents, as folded syllables
@@ -625,7 +634,37 @@ def _holds_place(text: _Text, asked: Asked) -> bool:
 
 
 def _holds_reason(text: _Text, asked: Asked) -> bool:
-    return bool(set(text.folded) & _REASONS)
+    """A word that gives a reason or an aim ("vì", "do", "để", "nhằm", "nguyên nhân"), by its accented
+    key: "đo lường", "Đó là", "chuyên đề", "quản lý" and "cá nhân" give none.
+
+    >>> holds = lambda text: _holds_reason(_Text.of(text), analyse("Vì sao phải chuyển đổi số?"))
+    >>> holds("Chuyển đổi số để nâng cao hiệu quả."), holds("Đó là chương trình đo lường bằng sản phẩm.")
+    (True, False)
+    """
+    return any(_words_at(text, i, _REASONS) for i in range(len(text.folded)))
+
+
+_DOCUMENT_NAME = re.compile(rf"\b({'|'.join(_NAMED_DOCUMENTS)})\b")
+
+
+def _holds_document(text: _Text, asked: Asked) -> bool:
+    """A law, rule or part of one named: its word, then a number the question does not write
+    ("Nghị định 73", "khoản 5 Điều 10") or, after a capitalised word, a capitalised one ("Đạo luật
+    Trường học Nam Phi", "Luật (Sửa đổi) …"); "Điều này", "Luật sư" and "quy định của pháp luật" name none.
+
+    >>> holds = lambda text: _holds_document(_Text.of(text), analyse("Cán bộ được bảo vệ theo văn bản nào?"))
+    >>> holds("thực hiện Kết luận 14 của Bộ Chính trị"), holds("Điều này sẽ tạo môi trường để bảo vệ cán bộ")
+    (True, False)
+    """
+    joined = " ".join(text.folded)
+    for match in _DOCUMENT_NAME.finditer(joined):
+        first = joined[:match.start()].count(" ")
+        after = first + match.group().count(" ") + 1
+        if after < len(text.folded) and (
+                (text.numbers[after] is not None and text.numbers[after] not in asked.numbers)
+                or (text.capital[first] and text.capital[after])):
+            return True
+    return False
 
 
 def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
@@ -648,7 +687,7 @@ def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
 _HOLDERS = {"count": _holds_count, "percent": _holds_percent, "amount": _holds_amount, "ordinal": _holds_ordinal,
             "day": _holds_day, "year": _holds_year, "duration": _holds_duration, "time": _holds_time,
             "person": _holds_person, "name": _holds_name, "role": _holds_role, "place": _holds_place,
-            "reason": _holds_reason}
+            "reason": _holds_reason, "document": _holds_document}
 
 
 #: the judge's inputs, in order (``features``)

@@ -28,6 +28,9 @@ from conftest import assistant_over
     ("Phong trào thi đua có tên là gì?", "name"),
     ("Vì sao phải đổi mới lề lối làm việc?", "reason"),
     ("Chuyển đổi số kéo dài bao lâu?", "duration"),
+    ("Cán bộ được bảo vệ theo văn bản nào?", "document"),
+    ("Luật nào của Nam Phi công nhận hai loại trường?", "document"),
+    ("Học phí ở mức nào?", None),  # "mức" folds like "mục", which is no document here
     ("Trên đồng hồ còn lại bao nhiêu thời gian?", "duration"),
     ("Công tác tuyên giáo cần làm gì?", None),
 ])
@@ -190,6 +193,26 @@ def test_a_place_is_written_after_a_locative_not_just_named():
     assert not holds_kind(_Text.of("Xử lý các vấn đề phát sinh từ thực tiễn\nPhát huy thành quả"), asked)
 
 
+def test_which_document_is_answered_by_a_named_law_or_rule_not_by_a_sentence_on_its_subject():
+    asked = analyse("Cán bộ năng động, sáng tạo được bảo vệ theo những văn bản nào?")
+    assert holds_kind(_Text.of("Đẩy mạnh thực hiện Kết luận 14 của Bộ Chính trị và Nghị định 73 của Chính phủ."), asked)
+    assert holds_kind(_Text.of("Việc chuyển trường thực hiện theo quy định tại khoản 5 Điều 10."), asked)
+    assert not holds_kind(_Text.of("Điều này sẽ tạo môi trường để bảo vệ cán bộ năng động, sáng tạo."), asked)
+    assert not holds_kind(_Text.of("Phải thực hiện đúng quy định của pháp luật."), asked)
+    asked = analyse("Luật nào của Nam Phi công nhận hai loại trường?")
+    assert holds_kind(_Text.of("Đạo luật Trường học Nam Phi năm 1996 công nhận hai loại trường."), asked)
+    assert not holds_kind(_Text.of("Luật sư người Milan là cổ đông của công ty."), asked)
+
+
+def test_a_reason_is_a_word_that_gives_one_not_a_syllable_folded_like_it():
+    asked = analyse("Vì sao phải thực hiện chuyển đổi số?")
+    assert holds_kind(_Text.of("Thực hiện chuyển đổi số để nâng cao hiệu quả công tác."), asked)
+    assert holds_kind(_Text.of("Chương trình bị hoãn do thiếu kinh phí."), asked)
+    # "đo", "Đó", "đề", "lý" and "nhân" fold to "do", "de", "li" and "nhan"
+    assert not holds_kind(_Text.of("Đó là chương trình đo lường bằng sản phẩm của cơ quan báo chí."), asked)
+    assert not holds_kind(_Text.of("Triển khai Chuyên đề năm 2024, tăng cường quản lý cá nhân."), asked)
+
+
 def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
@@ -313,6 +336,15 @@ def test_questions_the_report_answers_are_still_answered(report_assistant, quest
     answer = report_assistant.ask(question)
     assert not answer.abstained
     assert any(answer_text in quote.text for quote in answer.quotes[:2])
+
+
+@pytest.mark.parametrize("question", [  # each quoted first the next paragraph's "Điều này … bảo vệ cán bộ" before
+    "Theo những văn bản nào thì cán bộ năng động, sáng tạo được bảo vệ?",
+    "Bảo vệ cán bộ năng động, sáng tạo theo văn bản nào?",
+])
+def test_which_document_is_answered_first_by_the_sentence_that_names_it(report_assistant, question):
+    answer = report_assistant.ask(question)
+    assert "Kết luận 14 của Bộ Chính trị và Nghị định 73 của Chính phủ" in answer.quotes[0].text
 
 
 def test_no_quote_names_another_numbered_document_than_the_one_asked_about(report_assistant):
