@@ -135,6 +135,7 @@ _HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng
 _BETWEEN_NAMES = "tại ở cho với về bởi để vào lên ra trên dưới sau trước giữa đến tới bị đã sẽ đang và hoặc khi"
 _STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+_GLUE_FOLDED = _STOP_FOLDED | frozenset(fold(w) for w in _BETWEEN_NAMES.split())
 _NOT_COUNTED = _STOP_KEYS | _STOP_FOLDED  # glue after "bao nhiêu" ends the thing counted
 # "… có / đạt / tổng cộng bao nhiêu", "… năm 1901 là bao nhiêu": glue and dates are not what is counted
 _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam", "thang", "ngay"}
@@ -870,9 +871,11 @@ def setting_dates(document: str) -> frozenset[str]:
 
 
 def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
-    """The numbers ``text`` writes with one of ``words`` just before them (a date word between)."""
+    """The numbers ``text`` writes with one of ``words`` just before them (a date word between):
+    "Chuyên đề năm 2024" for a question on "Chuyên đề"; glue the question writes too ("bước vào
+    năm 2024" for "… diễn ra vào tháng mấy?") dates nothing."""
     return {n for i, n in enumerate(text.numbers) if n is not None
-            and (set(text.folded[max(0, i - 2):i]) - _DATE_WORDS) & words}
+            and (set(text.folded[max(0, i - 2):i]) - _DATE_WORDS - _GLUE_FOLDED) & words}
 
 
 def _written_apart(word: str, words: tuple[str, ...]) -> bool:

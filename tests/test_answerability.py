@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from assistant.answerability import FEATURES, Judge, _Text, analyse, can_answer, holds_kind
+from assistant.answerability import FEATURES, Judge, _Text, analyse, can_answer, features, holds_kind
 from assistant.squad import perturb_question
 
 from conftest import assistant_over
@@ -157,6 +157,15 @@ def test_a_when_question_needs_a_time_not_just_the_year_the_sentence_is_set_in()
     asked = analyse("Khi nào công bố điểm thực tập?")
     assert holds_kind(_Text.of("Kết quả chấm thực tập phải được công bố sau mỗi buổi bảo vệ."), asked)
     assert holds_kind(_Text.of("Điểm thực tập được công bố sau 2 tuần."), asked)
+
+
+def test_the_year_a_report_is_set_in_answers_no_when_question_though_glue_of_the_question_stands_before_it():
+    asked = analyse("Đại hội XIV của Đảng dự kiến diễn ra vào tháng mấy?")
+    setting = frozenset({"2024"})  # the report's year (``setting_dates``)
+    sentence = "Bước vào năm 2024, chuẩn bị tiến tới Đại hội XIV của Đảng."  # "vào" is the question's too
+    assert can_answer([features(asked, sentence, sentence, 0.9, 1.0, 1.0, 1.0, setting=setting)])[0] == 0.0
+    sentence = "Đại hội XIV của Đảng diễn ra vào tháng 1 năm 2026."
+    assert can_answer([features(asked, sentence, sentence, 0.9, 1.0, 1.0, 1.0, setting=setting)])[0] == 1.0
 
 
 def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
