@@ -875,7 +875,14 @@ def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
     "Chuyên đề năm 2024" for a question on "Chuyên đề"; glue the question writes too ("bước vào
     năm 2024" for "… diễn ra vào tháng mấy?") dates nothing."""
     return {n for i, n in enumerate(text.numbers) if n is not None
-            and (set(text.folded[max(0, i - 2):i]) - _DATE_WORDS - _GLUE_FOLDED) & words}
+            and {text.folded[j] for j in range(max(0, i - 2), i) if not _glue(text, j)} - _DATE_WORDS & words}
+
+
+def _glue(text: _Text, i: int) -> bool:
+    """Syllable ``i`` is a stop word or stands between names, by its accented key ("để", not the
+    "đề" of "Chuyên đề"), or by its folded form where it is typed without diacritics."""
+    key, folded = text.keys[i], text.folded[i]
+    return key in _STOP_KEYS or (key == folded and folded in _GLUE_FOLDED)
 
 
 def _written_apart(word: str, words: tuple[str, ...]) -> bool:
