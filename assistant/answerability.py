@@ -162,7 +162,8 @@ def _words_at(text: "_Text", i: int, spellings: tuple[frozenset, frozenset]) -> 
 class Asked:
     """What a question asks for and what its answer must agree with."""
 
-    kind: str | None  # percent, ordinal, day, year, amount, duration, count, time, person, role, place, name, reason, document
+    #: percent, ordinal, day, year, amount, duration, count, time, person, role, place, name, reason, document
+    kind: str | None
     counted: tuple[str, ...] = ()  # what a count counts, as matching keys ("cán bộ" is "can1", "bô6")
     numbers: frozenset[str] = frozenset()  # numbers the question writes (Roman numerals read)
     names: tuple[tuple[str, ...], ...] = ()  # named bodies, roles and documents, as folded syllables
@@ -875,7 +876,7 @@ def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
     "Chuyên đề năm 2024" for a question on "Chuyên đề"; glue the question writes too ("bước vào
     năm 2024" for "… diễn ra vào tháng mấy?") dates nothing."""
     return {n for i, n in enumerate(text.numbers) if n is not None
-            and {text.folded[j] for j in range(max(0, i - 2), i) if not _glue(text, j)} - _DATE_WORDS & words}
+            and ({text.folded[j] for j in range(max(0, i - 2), i) if not _glue(text, j)} - _DATE_WORDS) & words}
 
 
 def _glue(text: _Text, i: int) -> bool:
