@@ -708,11 +708,18 @@ def can_answer(rows: np.ndarray) -> np.ndarray:
     must not be about another time ("thời gian qua" for a question on "thời gian tới").
     """
     rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
-    kind = (rows[:, _AT["typed"]] == 0) | (rows[:, _AT["kind_sentence"]] > 0) | (rows[:, _AT["kind_context"]] > 0)
     # Every number; and every name, or half of them when the question writes several (translations vary).
     agrees = (rows[:, _AT["names_context"]] >= 0.5) & (rows[:, _AT["numbers_context"]] >= 1) \
         & (rows[:, _AT["period_agrees"]] > 0)
-    return (kind & agrees).astype(np.float64)
+    return holds_what_is_asked(rows) * agrees
+
+
+def holds_what_is_asked(rows: np.ndarray) -> np.ndarray:
+    """1.0 where a sentence or its paragraph holds what the question asks for (a count of the thing
+    counted, a date, a name …), or the question asks for no kind of thing; else 0.0."""
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    return ((rows[:, _AT["typed"]] == 0) | (rows[:, _AT["kind_sentence"]] > 0)
+            | (rows[:, _AT["kind_context"]] > 0)).astype(np.float64)
 
 
 def holds_every_name(rows: np.ndarray) -> np.ndarray:

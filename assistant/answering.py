@@ -13,10 +13,10 @@ from typing import Callable
 
 import numpy as np
 
-from .answerability import (FEATURES, Judge, about_another, candidate_rows, holds_every_name, kind_check,
-                            unwritten_as_asked)
+from .answerability import (FEATURES, Judge, about_another, analyse, candidate_rows, holds_every_name,
+                            holds_what_is_asked, kind_check, unwritten_as_asked)
 from .chunking import Chunk
-from .config import NOT_FOUND, NOT_FOUND_UNWRITTEN, WEAK_MATCH, Settings
+from .config import ASKED_FOR, NOT_FOUND, NOT_FOUND_NOT_STATED, NOT_FOUND_UNWRITTEN, WEAK_MATCH, Settings
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
 from .vietnamese import content_keys, fold, nfc, prepare, syllable_keys, tokenize
@@ -108,7 +108,8 @@ class Answer:
     nearest: list[Quote] = field(default_factory=list)
     did_you_mean: str | None = None
     #: why a question could not be asked at all (empty, not text), or why nothing was found for it
-    #: (names no document writes: ``config.NOT_FOUND_UNWRITTEN``; asked in another language:
+    #: (names no document writes: ``config.NOT_FOUND_UNWRITTEN``; a kind of thing asked for that no
+    #: near passage states: ``config.NOT_FOUND_NOT_STATED``; asked in another language:
     #: ``config.NOT_FOUND_OTHER_LANGUAGE``)
     message: str | None = None
     #: answered, but the judge only just accepts the best sentence (``Judge.confident``): the quotes
@@ -433,13 +434,13 @@ def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings
     return quotes()
 
 
-def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge,
-                 settings: Settings, *, names_written: bool) -> tuple[list[ScoredUnit], float]:
+def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge, settings: Settings,
+                 rows: list[list[float]], *, names_written: bool) -> tuple[list[ScoredUnit], float]:
     """The candidate sentences with the judged ones reordered, and the best probability of answering.
 
-    The judge reads the best few sentences (``answerability.JUDGED``); ``judge_order_weight`` is
-    added to the retrieval score of those it judges to answer, so a sentence that holds what the
-    question asks for comes before one that cannot. Its decision moves them, not its probability:
+    The judge reads the best few sentences (``rows``, from ``answerability.candidate_rows``);
+    ``judge_order_weight`` is added to the retrieval score of those it judges to answer, so a
+    sentence that holds what the question asks for comes before one that cannot. Its decision moves them, not its probability:
     that leans on the cosine the retrieval score holds already. A sentence that itself holds the
     kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
     whose paragraph only does. A judged sentence that names another
@@ -448,7 +449,6 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     ``unwritten_as_asked``) has probability 0: nothing can answer it; nor can a sentence whose
     paragraph lacks one of the names the question writes.
     """
-    rows = candidate_rows(question, retrieval, data)
     # Both name checks stand here, not in the judge's rows (``can_answer``): there they turn away the
     # perturbed questions ``fit-judge`` learns from, and the refitted threshold rose (0.172 → 0.186
     # for the first, → 0.194 with both) and turned away answerable regulation questions (UIT test
@@ -466,11 +466,16 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
 
 
-def _unwritten_message(unwritten: list[str | None]) -> str | None:
-    """The not-found message naming, as the question spells them, the names no document writes
-    (``unwritten_as_asked``); None when there are none (or none can be cut out of the question verbatim)."""
+def _not_found_message(unwritten: list[str | None], question: str, rows: list[list[float]]) -> str | None:
+    """Why nothing answers, when it can be said: the names no document writes, as the question spells
+    them (``unwritten_as_asked``); else what the question asks for (a number, a day, a place …) when
+    none of the judged sentences, nor their paragraphs, states one. None otherwise: the fixed message."""
     names = [name for name in unwritten if name]
-    return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names)) if names else None
+    if names:
+        return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names))
+    if rows and not holds_what_is_asked(rows).any():
+        return NOT_FOUND_NOT_STATED.format(what=ASKED_FOR[analyse(question).kind])
+    return None
 
 
 def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Settings, judge: Judge,
@@ -479,7 +484,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     if not retrieval.units:
         return Answer(question, True, [])
     unwritten = unwritten_as_asked(question, retrieval, data)
-    ordered, answers = judged_order(question, retrieval, data, judge, settings, names_written=not unwritten)
+    rows = candidate_rows(question, retrieval, data)
+    ordered, answers = judged_order(question, retrieval, data, judge, settings, rows, names_written=not unwritten)
     best = ordered[0]
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
@@ -495,5 +501,6 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     holds = kind_check(retrieval.reading or question, question)
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if answers < judge.threshold:
-        return Answer(question, True, [], nearest=quotes, message=_unwritten_message(unwritten))
+        return Answer(question, True, [], nearest=quotes,
+                      message=_not_found_message(unwritten, retrieval.reading or question, rows))
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)

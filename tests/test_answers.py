@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import NOT_FOUND
+from assistant.config import NOT_FOUND_NOT_STATED
 from assistant.evaluation import metrics, run
 from conftest import REPORT, assistant_over
 
@@ -27,10 +28,35 @@ def test_the_2024_tasks_question_quotes_the_paragraph_announcing_the_five_tasks(
     assert all(q.section == "Chủ động xử lý các vấn đề phát sinh từ thực tiễn" for q in answer.quotes)
 
 
-def test_a_budget_question_the_report_does_not_answer_abstains(report_assistant):
+def test_a_budget_question_the_report_does_not_answer_abstains_saying_no_amount_is_stated(report_assistant):
     answer = report_assistant.ask("Ngân sách của TPHCM năm 2024 là bao nhiêu?")
-    assert answer.abstained and answer.quotes == [] and answer.render() == NOT_FOUND
+    assert answer.abstained and answer.quotes == []
+    assert answer.render() == NOT_FOUND_NOT_STATED.format(what="số tiền") == (
+        "Không tìm thấy nội dung phù hợp trong tài liệu. Những đoạn gần nhất với câu hỏi không nêu số tiền mà câu hỏi cần.")
     assert answer.nearest  # shown apart, never as quotes
+
+
+@pytest.mark.parametrize("question, what", [
+    ("Thành phố có bao nhiêu quận huyện?", "con số"),
+    ("Hội nghị tổng kết được tổ chức ở đâu?", "địa điểm"),
+    ("Kết luận 01 được Bộ Chính trị ban hành ngày nào?", "ngày"),
+])
+def test_a_question_turned_away_because_no_near_passage_states_what_it_asks_for_is_told_so(
+        report_assistant, question, what):
+    answer = report_assistant.ask(question)
+    assert answer.abstained and answer.message == NOT_FOUND_NOT_STATED.format(what=what)
+
+
+def test_a_question_asking_for_no_kind_of_thing_gets_the_fixed_not_found_alone(report_assistant):
+    answer = report_assistant.ask("Giá vàng hôm nay thế nào?")
+    assert answer.abstained and answer.message is None and answer.render() == NOT_FOUND
+
+
+def test_every_kind_of_question_has_a_name_for_the_not_found_message():
+    from assistant.answerability import _HOLDERS
+    from assistant.config import ASKED_FOR
+
+    assert set(ASKED_FOR) == set(_HOLDERS)
 
 
 def test_a_question_in_english_that_finds_nothing_is_told_the_documents_are_vietnamese(report_assistant):
@@ -41,10 +67,10 @@ def test_a_question_in_english_that_finds_nothing_is_told_the_documents_are_viet
     assert answer.abstained and answer.quotes == [] and answer.message == NOT_FOUND_OTHER_LANGUAGE
     shown = answer_html(answer, report_assistant.data)
     assert literal(NOT_FOUND_OTHER_LANGUAGE) in shown and "Đoạn gần nhất" in shown  # the nearest passages still offered
-    # a Vietnamese question keeps the plain message; one holding a foreign name is Vietnamese too
+    # a Vietnamese question keeps its Vietnamese message; one holding a foreign name is Vietnamese too
     for question in ("Ngân sách quốc phòng năm 2024 là bao nhiêu?", "ngan sach quoc phong nam 2024 la bao nhieu"):
         answer = report_assistant.ask(question)
-        assert answer.abstained and answer.message is None and answer.render() == NOT_FOUND
+        assert answer.abstained and answer.message == NOT_FOUND_NOT_STATED.format(what="số tiền")
     answer = report_assistant.ask("Doctor Who là ai?")
     assert answer.abstained and answer.message != NOT_FOUND_OTHER_LANGUAGE
 
