@@ -133,9 +133,10 @@ _TITLED = re.compile(r"\b(chu de|khau hieu|phuong cham|tieu de|chuyen de)\b")
 _HONORIFICS = frozenset(["ong", "ba", "anh", "chi", "ngai", "dong"])  # "đồng chí" is two: "dong", "chi"
 # Words that stand between two names rather than inside one ("Quốc ca tại Super Bowl", "Norman ở Ý").
 _BETWEEN_NAMES = "tại ở cho với về bởi để vào lên ra trên dưới sau trước giữa đến tới bị đã sẽ đang và hoặc khi"
-_STOP_KEYS = frozenset(syllable_keys(w)[0] for w in tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
+# Glue: stop words and the words between names, by accented key and, typed without diacritics, folded.
+_GLUE = _spellings(tuple(STOPWORDS) + tuple(_BETWEEN_NAMES.split()))
+_STOP_KEYS = _GLUE[0]
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
-_GLUE_FOLDED = _STOP_FOLDED | frozenset(fold(w) for w in _BETWEEN_NAMES.split())
 _NOT_COUNTED = _STOP_KEYS | _STOP_FOLDED  # glue after "bao nhiêu" ends the thing counted
 # "… có / đạt / tổng cộng bao nhiêu", "… năm 1901 là bao nhiêu": glue and dates are not what is counted
 _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam", "thang", "ngay"}
@@ -646,7 +647,7 @@ def _holds_reason(text: _Text, asked: Asked) -> bool:
     return any(_words_at(text, i, _REASONS) for i in range(len(text.folded)))
 
 
-_DOCUMENT_NAME = re.compile(rf"\b({'|'.join(_NAMED_DOCUMENTS)})\b")
+_DOCUMENT_WORDS = frozenset(tuple(name.split()) for name in _NAMED_DOCUMENTS)
 
 
 def _holds_document(text: _Text, asked: Asked) -> bool:
@@ -658,14 +659,13 @@ def _holds_document(text: _Text, asked: Asked) -> bool:
     >>> holds("thực hiện Kết luận 14 của Bộ Chính trị"), holds("Điều này sẽ tạo môi trường để bảo vệ cán bộ")
     (True, False)
     """
-    joined = " ".join(text.folded)
-    for match in _DOCUMENT_NAME.finditer(joined):
-        first = joined[:match.start()].count(" ")
-        after = first + match.group().count(" ") + 1
-        if after < len(text.folded) and (
-                (text.numbers[after] is not None and text.numbers[after] not in asked.numbers)
-                or (text.capital[first] and text.capital[after])):
-            return True
+    words = text.folded
+    for first in range(len(words)):
+        for after in (first + 2, first + 1):  # "dao luat", "luat"
+            if words[first:after] in _DOCUMENT_WORDS and after < len(words) and (
+                    (text.numbers[after] is not None and text.numbers[after] not in asked.numbers)
+                    or (text.capital[first] and text.capital[after])):
+                return True
     return False
 
 
@@ -707,7 +707,7 @@ def can_answer(rows: np.ndarray) -> np.ndarray:
     date, a name …) and agree with the numbers and names the question writes; the sentence
     must not be about another time ("thời gian qua" for a question on "thời gian tới").
     """
-    rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    rows = _as_rows(rows)
     # Every number; and every name, or half of them when the question writes several (translations vary).
     agrees = (rows[:, _AT["names_context"]] >= 0.5) & (rows[:, _AT["numbers_context"]] >= 1) \
         & (rows[:, _AT["period_agrees"]] > 0)
@@ -717,7 +717,7 @@ def can_answer(rows: np.ndarray) -> np.ndarray:
 def holds_what_is_asked(rows: np.ndarray) -> np.ndarray:
     """1.0 where a sentence or its paragraph holds what the question asks for (a count of the thing
     counted, a date, a name …), or the question asks for no kind of thing; else 0.0."""
-    rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    rows = _as_rows(rows)
     return ((rows[:, _AT["typed"]] == 0) | (rows[:, _AT["kind_sentence"]] > 0)
             | (rows[:, _AT["kind_context"]] > 0)).astype(np.float64)
 
@@ -730,8 +730,12 @@ def holds_every_name(rows: np.ndarray) -> np.ndarray:
     otherwise than their questions; answering asks for all of them: "Kết luận 01 … được Hà Nội
     triển khai thế nào?" is not answered by a report on TPHCM that holds "Kết luận 01".
     """
-    return (np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))[:, _AT["names_context"]] >= 1.0).astype(
-        np.float64)
+    return (_as_rows(rows)[:, _AT["names_context"]] >= 1.0).astype(np.float64)
+
+
+def _as_rows(rows) -> np.ndarray:
+    """The judge's inputs as a float matrix, one row a sentence (``FEATURES``)."""
+    return np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
 def _share(items, holder) -> float:
@@ -881,16 +885,11 @@ def setting_dates(document: str) -> frozenset[str]:
 def _dated_by(text: _Text, words: frozenset[str]) -> set[str]:
     """The numbers ``text`` writes with one of ``words`` just before them (a date word between):
     "Chuyên đề năm 2024" for a question on "Chuyên đề"; glue the question writes too ("bước vào
-    năm 2024" for "… diễn ra vào tháng mấy?") dates nothing."""
+    năm 2024" for "… diễn ra vào tháng mấy?") dates nothing, told by its accent ("để" is glue, the
+    "đề" of "Chuyên đề" is not)."""
     return {n for i, n in enumerate(text.numbers) if n is not None
-            and ({text.folded[j] for j in range(max(0, i - 2), i) if not _glue(text, j)} - _DATE_WORDS) & words}
-
-
-def _glue(text: _Text, i: int) -> bool:
-    """Syllable ``i`` is a stop word or stands between names, by its accented key ("để", not the
-    "đề" of "Chuyên đề"), or by its folded form where it is typed without diacritics."""
-    key, folded = text.keys[i], text.folded[i]
-    return key in _STOP_KEYS or (key == folded and folded in _GLUE_FOLDED)
+            and ({text.folded[j] for j in range(max(0, i - 2), i) if not _words_at(text, j, _GLUE)}
+                 - _DATE_WORDS) & words}
 
 
 def _written_apart(word: str, words: tuple[str, ...]) -> bool:

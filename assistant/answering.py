@@ -440,8 +440,8 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
 
     The judge reads the best few sentences (``rows``, from ``answerability.candidate_rows``);
     ``judge_order_weight`` is added to the retrieval score of those it judges to answer, so a
-    sentence that holds what the question asks for comes before one that cannot. Its decision moves them, not its probability:
-    that leans on the cosine the retrieval score holds already. A sentence that itself holds the
+    sentence that holds what the question asks for comes before one that cannot. Its decision
+    moves them, not its probability: that leans on the cosine the retrieval score holds already. A sentence that itself holds the
     kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
     whose paragraph only does. A judged sentence that names another
     numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
