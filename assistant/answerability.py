@@ -50,11 +50,11 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("ordinal", r"\bthu (may|bao nhieu)\b"),
     ("day", r"\bngay (nao|bao nhieu|thang nao|may)\b|\bwhat (day|date)\b"),
     ("year", r"\bnam (nao|bao nhieu|may)\b(?! (nam|lan|nguoi))|\bwhat year\b|\bin which year\b"),
-    ("time", r"\bthang may\b"),  # "tháng mấy" asks which month, not how many
+    ("month", r"\bthang (may|nao)\b"),  # "tháng mấy" asks which month, not how many
     ("amount", r"\bhow much\b"),  # and a count of money: see _MONEY_ASKED
     ("duration", r"\bbao lau\b|\bbao nhieu thoi gian\b|\bhow long\b"),
     ("count", r"\b(bao nhieu|may)\b|\bhow many\b"),
-    ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|thang nao|hoi nao|when)\b"),
+    ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
     ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
     ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"),
@@ -591,6 +591,18 @@ def _holds_year(text: _Text, asked: Asked) -> bool:
                for i in _new_digits(text, asked))
 
 
+# Months written in words after "tháng" ("tháng Giêng", "tháng Chạp"); "tháng Mười" writes a number.
+_MONTH_NAMES = frozenset(["gieng", "chap"])
+
+
+def _holds_month(text: _Text, asked: Asked) -> bool:
+    """A month the question does not write ("tháng 10", "tháng Giêng", "18/5"): a year alone is no month."""
+    words = text.folded
+    return any(i and words[i - 1] == "thang" for i in _new_numbers(text, asked)) \
+        or any(a == "thang" and b in _MONTH_NAMES for a, b in zip(words, words[1:])) \
+        or bool(re.search(r"\d/\d", text.raw))
+
+
 def _holds_duration(text: _Text, asked: Asked) -> bool:
     """"40 năm", "hai tuần", "4:51", "suốt …", "từ 1870 đến 1939"; not a date or "nhiệm kỳ 2020 - 2025"."""
     words = text.folded
@@ -687,7 +699,8 @@ def _place_at(text: _Text, i: int, asked: frozenset[str]) -> bool:
 
 #: what each kind of question needs of a text (``holds_kind``)
 _HOLDERS = {"count": _holds_count, "percent": _holds_percent, "amount": _holds_amount, "ordinal": _holds_ordinal,
-            "day": _holds_day, "year": _holds_year, "duration": _holds_duration, "time": _holds_time,
+            "day": _holds_day, "year": _holds_year, "month": _holds_month, "duration": _holds_duration,
+            "time": _holds_time,
             "person": _holds_person, "name": _holds_name, "role": _holds_role, "place": _holds_place,
             "reason": _holds_reason, "document": _holds_document}
 
@@ -864,7 +877,7 @@ def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]
 
 #: how often a document writes a date of its opening for the date to be when all of it is set
 SETTING_MENTIONS = 3
-_DATE_KINDS = frozenset(["day", "year", "time"])
+_DATE_KINDS = frozenset(["day", "month", "year", "time"])
 
 
 @functools.lru_cache(maxsize=64)

@@ -408,9 +408,11 @@ def test_a_vietnamese_syllable_is_not_read_as_a_misspelt_name():
 
 def test_which_month_or_year_asks_for_a_date_not_a_count():
     asked = analyse("Hội nghị diễn ra vào tháng mấy?")
-    assert asked.kind == "time"
+    assert asked.kind == "month"
     assert holds_kind(_Text.of("Hội nghị diễn ra vào tháng 10 năm 2024."), asked)
+    assert holds_kind(_Text.of("Hội nghị diễn ra vào ngày 18/5."), asked)
     assert not holds_kind(_Text.of("Hội nghị có 300 đại biểu tham dự."), asked)
+    assert not holds_kind(_Text.of("Hội nghị diễn ra vào năm 2025."), asked)  # a year names no month
     asked = analyse("Hội nghị diễn ra vào năm mấy?")
     assert asked.kind == "year" and holds_kind(_Text.of("Hội nghị diễn ra vào năm 2024."), asked)
     assert analyse("Ông có mấy năm kinh nghiệm?").kind == "count"
