@@ -3,7 +3,7 @@
 An ``Answer`` holds verbatim spans of the documents (``Quote``), or abstains
 with the fixed ``NOT_FOUND`` message. The only text the assistant adds is the
 fixed frame "Theo <document>, <section>:" around each quote, and the fixed caution
-``WEAK_MATCH`` above the quotes of an answer the judge only just accepts.
+``WEAK_MATCH`` above the quotes of an answer whose first sentence the judge only just accepts.
 """
 from __future__ import annotations
 
@@ -112,8 +112,8 @@ class Answer:
     #: near passage states: ``config.NOT_FOUND_NOT_STATED``; asked in another language:
     #: ``config.NOT_FOUND_OTHER_LANGUAGE``)
     message: str | None = None
-    #: answered, but the judge only just accepts the best sentence (``Judge.confident``): the quotes
-    #: come with a caution (``WEAK_MATCH``) that they may not answer the question directly
+    #: answered, but the judge only just accepts the sentence quoted first (``Judge.confident``), or
+    #: does not accept it: the quotes come with a caution (``WEAK_MATCH``) that they may not answer the question directly
     weak: bool = False
 
     def to_dict(self) -> dict:
@@ -435,8 +435,9 @@ def _passage_quotes(units: list[ScoredUnit], data: IndexData, settings: Settings
 
 
 def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Judge, settings: Settings,
-                 rows: list[list[float]], *, names_written: bool) -> tuple[list[ScoredUnit], float]:
-    """The candidate sentences with the judged ones reordered, and the best probability of answering.
+                 rows: list[list[float]], *, names_written: bool) -> tuple[list[ScoredUnit], list[float]]:
+    """The candidate sentences with the judged ones reordered, and each one's probability of answering
+    (0 for those the judge does not read).
 
     The judge reads the best few sentences (``rows``, from ``answerability.candidate_rows``);
     ``judge_order_weight`` is added to the retrieval score of those it judges to answer, so a
@@ -454,7 +455,7 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     # for the first, → 0.194 with both) and turned away answerable regulation questions (UIT test
     # 2.1 → 3.2 % abstained).
     if not rows or not names_written:
-        return list(retrieval.units), 0.0
+        return list(retrieval.units), [0.0] * len(retrieval.units)
     probability = judge.probability(rows) * holds_every_name(rows)
     judged = retrieval.units[:len(rows)]
     answers = probability >= judge.threshold
@@ -463,7 +464,8 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
                                                       + settings.kind_order_weight * in_sentence[n]))
     other = about_another(question, retrieval, data, len(rows))
     order = [n for n in order if not other[n]] or order
-    return [judged[n] for n in order] + list(retrieval.units[len(rows):]), float(probability.max())
+    rest = list(retrieval.units[len(rows):])
+    return [judged[n] for n in order] + rest, [float(probability[n]) for n in order] + [0.0] * len(rest)
 
 
 def _not_found_message(unwritten: list[str | None], question: str, rows: list[list[float]]) -> str | None:
@@ -485,7 +487,8 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
         return Answer(question, True, [])
     unwritten = unwritten_as_asked(question, retrieval, data)
     rows = candidate_rows(question, retrieval, data)
-    ordered, answers = judged_order(question, retrieval, data, judge, settings, rows, names_written=not unwritten)
+    ordered, probabilities = judged_order(question, retrieval, data, judge, settings, rows,
+                                          names_written=not unwritten)
     best = ordered[0]
     list_question = is_list_question(question)
     # Only a list question or a bare topic looks for a list's opening sentence.
@@ -500,7 +503,9 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     units = [u for u in ordered if u.chunk not in quoted_chunks]
     holds = kind_check(retrieval.reading or question, question)
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
-    if answers < judge.threshold:
+    if max(probabilities) < judge.threshold:
         return Answer(question, True, [], nearest=quotes,
                       message=_not_found_message(unwritten, retrieval.reading or question, rows))
-    return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=answers < judge.confident)
+    # The caution is for the sentence read first: one the judge only just accepts, or one it does not
+    # accept, shown first for its retrieval score while another sentence is what answers.
+    return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=probabilities[0] < judge.confident)

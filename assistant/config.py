@@ -23,7 +23,7 @@ ASKED_FOR = {"count": "con số", "percent": "tỷ lệ", "amount": "số tiền
 #: the not-found message for a question in another language: the documents are Vietnamese
 NOT_FOUND_OTHER_LANGUAGE = (NOT_FOUND + " Câu hỏi có vẻ không viết bằng tiếng Việt; tài liệu viết bằng "
                             "tiếng Việt, hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).")
-#: shown above the quotes of an answer the judge only just accepts (``Answer.weak``)
+#: shown above the quotes of an answer whose first sentence the judge only just accepts (``Answer.weak``)
 WEAK_MATCH = ("Lưu ý: không câu nào trong tài liệu khớp chắc với câu hỏi; "
               "các trích dẫn dưới đây có thể không trả lời trực tiếp.")
 

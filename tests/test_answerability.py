@@ -289,6 +289,28 @@ def test_an_answer_the_judge_only_just_accepts_comes_with_the_fixed_caution(repo
     assert literal(WEAK_MATCH) not in answer_html(sure, report_assistant.data)
 
 
+def test_an_answer_whose_first_quote_the_judge_does_not_accept_comes_with_the_caution(report_assistant):
+    from assistant import Assistant
+    from assistant.answerability import candidate_rows, holds_every_name
+
+    # The report's sentence on the centre revising its texts is quoted first for its retrieval score;
+    # the sentence the judge accepts ("… để đội ngũ cán bộ …") gives a reason for something else.
+    question = "Vì sao Trung ương sửa đổi các văn bản về công tác cán bộ?"
+    judge = report_assistant.judge
+    retrieval = report_assistant.retriever.retrieve(question)
+    rows = candidate_rows(question, retrieval, report_assistant.data)
+    probability = judge.probability(rows) * holds_every_name(rows)
+    first = report_assistant.ask(question).quotes[0]
+    judged = [report_assistant.data.chunks[u.chunk] for u in retrieval.units[:len(rows)]]
+    read_first = next(n for n, (u, chunk) in enumerate(zip(retrieval.units, judged))
+                      if chunk.unit_text(chunk.units[u.unit]) in first.text)
+    assert probability.max() >= judge.threshold > probability[read_first]
+    # Even a judge that marks no best sentence weak cautions about such an answer.
+    trusting = dataclasses.replace(judge, confident=judge.threshold)
+    answer = Assistant(report_assistant.data, report_assistant.embedder, judge=trusting).ask(question)
+    assert not answer.abstained and answer.weak
+
+
 def test_a_perturbed_question_asks_for_a_number_or_name_the_corpus_never_writes():
     corpus = "Sinh viên được đăng ký tối đa 24 tín chỉ trong học kỳ 2. Ông Tesla làm việc cho Edison."
     rng = random.Random(0)
