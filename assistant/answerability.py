@@ -382,13 +382,16 @@ _BODY_OWNERS = (("thanh", "uy"), ("tinh", "uy"), ("quan", "uy"), ("huyen", "uy")
 def _bodies_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
     """Bodies in a question typed without capitals: a head ("ban", "ủy ban", "hội đồng", "công an"),
     up to three words, and whose body it is ("thành ủy", "thành phố" …), with no glue between.
-    A "ban" needs a word of its own before its owner: "nhiệm vụ thành ủy ban hành" names no body.
+    A "ban" needs a word of its own before its owner, not glue: "nhiệm vụ thành ủy ban hành" and
+    "van ban cua trung uong" ("văn bản của Trung ương") name no body.
 
     >>> _bodies_typed_in_lower_case(_Text.of("ban noi chinh thanh uy lam gi?"))
     [('ban', 'noi', 'chinh', 'thanh', 'uy')]
     >>> _bodies_typed_in_lower_case(_Text.of("cong an thanh pho da lam gi?"))
     [('cong', 'an', 'thanh', 'pho')]
     >>> _bodies_typed_in_lower_case(_Text.of("thanh uy ban hanh quy dinh nao ve can bo?"))
+    []
+    >>> _bodies_typed_in_lower_case(_Text.of("cu the hoa cac van ban cua trung uong"))
     []
     """
     words, bodies = question.folded, []
@@ -397,6 +400,8 @@ def _bodies_typed_in_lower_case(question: _Text) -> list[tuple[str, ...]]:
         if head is None:
             continue
         start = i + len(head) + (head == ("ban",))
+        if head == ("ban",) and words[i + 1:i + 2] and words[i + 1] in _NOT_COUNTED:
+            continue
         for j in range(start, min(start + 4, len(words))):
             if question.breaks[j]:
                 break
