@@ -1,4 +1,5 @@
-"""Command line of the Vietnamese quoting assistant (index, ask, serve, eval, bench-squad, fit-judge, bench): a thin layer over Assistant."""
+"""Command line of the Vietnamese quoting assistant (index, ask, serve, eval, bench-squad, fit-judge, fit-reading,
+bench): a thin layer over Assistant."""
 from __future__ import annotations
 
 import argparse
@@ -146,6 +147,24 @@ def cmd_fit_judge(args) -> int:
     return 0
 
 
+def cmd_fit_reading(args) -> int:
+    from .diacritics import COMMON_SYLLABLES_FILE, CommonSyllables
+    from .squad import fitting_texts
+
+    files = [Path(f) for f in args.benchmarks]
+    common = CommonSyllables.count(fitting_texts(files))
+    about = {"counted_from": [f.name for f in files],
+             "parts": "UIT train_reg.json and XQuAD-vi's first 24 articles: paragraphs and questions",
+             "licences": {"train_reg.json": "MIT (UIT regulation Q&A)",
+                          "xquad.vi.json": "CC BY-SA 4.0 (XQuAD, Artetxe et al., 2020); these counts are shared alike"},
+             "syllable_count": len(common.syllables), "pair_count": len(common.pairs)}
+    output = Path(args.output) if args.output else COMMON_SYLLABLES_FILE
+    store.write_bytes_atomic(output, common.to_json(about))
+    print(json.dumps(about, ensure_ascii=False, indent=2))
+    print(f"saved {output}", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args) -> int:
     import platform
 
@@ -239,6 +258,14 @@ def parser() -> argparse.ArgumentParser:
     fit.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     fit.add_argument("--output", help="where to save the judge (default: assistant/judge.json)")
     fit.set_defaults(run=cmd_fit_judge)
+
+    reading = commands.add_parser("fit-reading", help="count the syllables and syllable pairs of the benchmarks' "
+                                  "fitting parts that reading a question typed without diacritics weighs")
+    reading.add_argument("--benchmarks", nargs="+", default=[str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
+                         str(benchmarks / "xquad-vi" / "xquad.vi.json")],
+                         help="SQuAD-format files; only UIT train and XQuAD-vi's first 24 articles are used")
+    reading.add_argument("--output", help="where to save the counts (default: assistant/syllables.json.gz)")
+    reading.set_defaults(run=cmd_fit_reading)
 
     bench = commands.add_parser("bench", help="build and answer costs at growing corpus sizes")
     bench.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")

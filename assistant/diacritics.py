@@ -1,4 +1,5 @@
-"""The accented reading of a question typed without diacritics, taken from the index's own words.
+"""The accented reading of a question typed without diacritics, taken from the index's own words
+and from how Vietnamese is commonly written.
 
 "hoc ky he dien ra trong bao lau" could be many Vietnamese sentences; the
 documents decide which. Every accent-free syllable has a few dozen possible
@@ -10,6 +11,12 @@ breaking ties; a pair typed with capitals (a name) counts more. Question
 phrases ("như thế nào", "bao lâu", "ở đâu") are read as themselves, whatever
 the documents write more often.
 
+A small document does not hold every word a question uses ("có", "cần", "diễn ra"
+may each be outnumbered by "cơ quan", "căn cứ", "diện"). So the choice also weighs
+how often syllables and pairs of syllables stand in a larger body of licensed
+Vietnamese text (``CommonSyllables``: counted by ``assistant fit-reading`` from the
+benchmarks' fitting parts), and offers the spellings that text holds too.
+
 The reading is used to embed the question (the multilingual model reads
 accented Vietnamese far better than accent-free text) and is offered to the
 user as "Có phải bạn muốn hỏi …?". Lexical matching keeps the accent-free
@@ -20,11 +27,18 @@ keys, so a wrong guess costs little.
 """
 from __future__ import annotations
 
+import functools
+import gzip
 import itertools
-from typing import NamedTuple
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, NamedTuple
 
 from .lexical import LexicalIndex
-from .vietnamese import TONE_DIGITS, has_diacritics, spell_syllable, syllable_keys, tokenize
+from .vietnamese import TONE_DIGITS, has_diacritics, prepare, spell_syllable, syllable_keys, tokenize
 
 # The letters a diacritic can turn an accent-free letter into.
 _LETTERS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
@@ -42,6 +56,58 @@ VIETNAMESE_SHARE = 0.7
 NAME_PAIR_BONUS = 1.5
 #: weight of a syllable's frequency (its negative idf) in the choice between spellings
 FREQUENCY_WEIGHT = 0.3
+#: weight of how often a pair of syllables stands side by side in common text (log of 1 + its count) ...
+COMMON_PAIR_WEIGHT = 1.0
+#: ... up to this, below ``PAIR_BONUS``: a pair the documents write outweighs any common one
+#: ("báo chí" of the report over the regulations' "chỉ được")
+COMMON_PAIR_MOST = 2.0
+#: ... and of how often a syllable is written there; both chosen on the dev set's questions
+COMMON_SYLLABLE_WEIGHT = 0.15
+#: the counts ``assistant fit-reading`` writes
+COMMON_SYLLABLES_FILE = Path(__file__).with_name("syllables.json.gz")
+
+
+@dataclass(frozen=True)
+class CommonSyllables:
+    """How often each syllable (by its accented key) and each pair of neighbouring syllables stands
+    in a body of Vietnamese text: what a reading falls back on where the documents are silent.
+
+    >>> common = CommonSyllables.count(["Thành phố có bao nhiêu quận?", "Có cần không?"])
+    >>> common.syllables["co1"], common.pairs[("co1", "bao")]
+    (2, 1)
+    """
+
+    syllables: dict[str, int]
+    pairs: dict[tuple[str, str], int]
+
+    @classmethod
+    def count(cls, texts: Iterable[str]) -> "CommonSyllables":
+        """Count the syllables of ``texts``, and the pairs with nothing but space between them."""
+        syllables: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for text in texts:
+            text = prepare(text)
+            tokens = tokenize(text)
+            syllables.update(t.key for t in tokens)
+            pairs.update((a.key, b.key) for a, b in zip(tokens, tokens[1:]) if not text[a.end:b.start].strip())
+        return cls(dict(syllables), dict(pairs))
+
+    def to_json(self, about: dict) -> bytes:
+        """Gzipped JSON, ``about`` (its sources and licences) first, then the counts in sorted order."""
+        record = {**about, "syllables": dict(sorted(self.syllables.items())),
+                  "pairs": {f"{a} {b}": n for (a, b), n in sorted(self.pairs.items())}}
+        return gzip.compress(json.dumps(record, ensure_ascii=False, indent=0).encode("utf-8"), mtime=0)
+
+    @classmethod
+    def load(cls, path: Path = COMMON_SYLLABLES_FILE) -> "CommonSyllables":
+        record = json.loads(gzip.decompress(path.read_bytes()))
+        return cls(record["syllables"], {tuple(pair.split()): n for pair, n in record["pairs"].items()})
+
+
+@functools.lru_cache(maxsize=1)
+def common_syllables() -> CommonSyllables:
+    """The shipped counts (``COMMON_SYLLABLES_FILE``), read once."""
+    return CommonSyllables.load()
 # Question phrases: documents answer questions, they seldom ask them.
 _QUESTION_PHRASES = (
     "như thế nào", "ra sao", "bao lâu", "bao nhiêu", "có mấy", "là gì", "khi nào", "lúc nào", "ở đâu",
@@ -78,23 +144,41 @@ def _candidates(folded: str, lexical: LexicalIndex) -> dict[str, float]:
     return found
 
 
+def _with_common_spellings(options: dict[str, float], folded: str, common: CommonSyllables,
+                           lexical: LexicalIndex) -> dict[str, float]:
+    """``options`` and the spellings of ``folded`` that common text writes, as rare in the documents
+    as a question phrase's ("quận" for a report that never writes it)."""
+    found = dict(options)
+    for key in spellings(folded):
+        if key in common.syllables:
+            found.setdefault(key, lexical.max_idf)
+    return found
+
+
 def _known_pairs(left: list[str], right: list[str], lexical: LexicalIndex) -> set[tuple[str, str]]:
     pairs = [(a, b) for a in left for b in right]
     ids = lexical.term_ids([f"{a}_{b}" for a, b in pairs])
     return {pair for pair, i in zip(pairs, ids) if i >= 0 or pair in _KNOWN_PAIRS}
 
 
-def _best_path(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex) -> list[str]:
+def _best_path(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex,
+               common: CommonSyllables) -> list[str]:
     """Viterbi over a run of syllables that all have candidates (``capital``: typed with a capital)."""
-    layers = [{key: (-FREQUENCY_WEIGHT * idf, "") for key, idf in options[0].items()}]
+    def alone(key: str, idf: float) -> float:
+        return COMMON_SYLLABLE_WEIGHT * math.log1p(common.syllables.get(key, 0)) - FREQUENCY_WEIGHT * idf
+
+    layers = [{key: (alone(key, idf), "") for key, idf in options[0].items()}]
     for n, current in enumerate(options[1:], 1):
         previous = layers[-1]
         known = _known_pairs(list(previous), list(current), lexical)
         bonus = PAIR_BONUS + NAME_PAIR_BONUS * (capital[n - 1] and capital[n])
         layer = {}
         for key, idf in current.items():
-            score, back = max((s + bonus * ((left, key) in known), left) for left, (s, _) in previous.items())
-            layer[key] = (score - FREQUENCY_WEIGHT * idf, back)
+            score, back = max((s + bonus * ((left, key) in known)
+                               + min(COMMON_PAIR_WEIGHT * math.log1p(common.pairs.get((left, key), 0)),
+                                     COMMON_PAIR_MOST), left)
+                              for left, (s, _) in previous.items())
+            layer[key] = (score + alone(key, idf), back)
         layers.append(layer)
     key = max(layers[-1], key=lambda k: (layers[-1][k][0], k))
     path = [key]
@@ -104,14 +188,15 @@ def _best_path(options: list[dict[str, float]], capital: list[bool], lexical: Le
     return path[::-1]
 
 
-def _reading(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex) -> list[str | None]:
+def _reading(options: list[dict[str, float]], capital: list[bool], lexical: LexicalIndex,
+             common: CommonSyllables) -> list[str | None]:
     """The chosen key of each syllable; None where none was found (a number, a foreign word)."""
     chosen: list[str | None] = [None] * len(options)
     start = 0
     for end in range(len(options) + 1):
         if end == len(options) or not options[end]:
             if end > start:
-                chosen[start:end] = _best_path(options[start:end], capital[start:end], lexical)
+                chosen[start:end] = _best_path(options[start:end], capital[start:end], lexical, common)
             start = end + 1
     return chosen
 
@@ -165,21 +250,27 @@ def another_language(question: str, lexical: LexicalIndex) -> bool:
     return typed is not None and typed.mostly_unspelt()
 
 
-def restore_diacritics(question: str, lexical: LexicalIndex) -> str | None:
+def restore_diacritics(question: str, lexical: LexicalIndex, common: CommonSyllables | None = None) -> str | None:
     """The accented reading of a ``question`` typed (mostly) without diacritics, or None.
 
     Syllables typed with diacritics are kept as typed and help choose their neighbours. A
     question typed with diacritics, where some syllables are accent-free by right ("sinh
     viên", "ban"), is left alone: under ``MOSTLY_BARE`` of its syllables are accent-free;
-    so is a question in another language (``another_language``).
+    so is a question in another language (most of its syllables spelt neither in the documents
+    nor in common text). ``common`` defaults to the shipped counts (``common_syllables``).
     """
     typed = _options(question, lexical)
-    if typed is None or typed.mostly_unspelt():
+    if typed is None:
+        return None
+    common = common or common_syllables()
+    typed = typed._replace(options=[_with_common_spellings(o, t.folded, common, lexical) if is_bare else o
+                                    for o, t, is_bare in zip(typed.options, typed.tokens, typed.bare)])
+    if typed.mostly_unspelt():
         return None
     tokens, written, bare, options = typed
     _fix_question_phrases(options, [t.folded for t in tokens], bare)
     capital = [n > 0 and word[:1].isupper() for n, word in enumerate(written)]
-    chosen = _reading(options, capital, lexical)
+    chosen = _reading(options, capital, lexical, common)
     pieces, position = [], 0
     for token, key, word, is_bare in zip(tokens, chosen, written, bare):
         pieces += [question[position:token.start], spell_syllable(key, like=word) if key and is_bare else word]

@@ -322,6 +322,15 @@ def is_fit_part(question: SquadQuestion) -> bool:
     return question.file != "test_reg.json"
 
 
+def fitting_texts(paths: list[Path]) -> list[str]:
+    """The paragraphs and questions of the fitting parts of ``paths`` (``is_fit_part``): licensed
+    text that fitting may read, never a held-out question or its paragraph."""
+    documents, questions = load_squad(paths)
+    fitting = [q for q in questions if is_fit_part(q)]
+    paragraphs = {q.paragraph for q in fitting}
+    return [d.text for d in documents if str(d.path) in paragraphs] + [q.question for q in fitting]
+
+
 @dataclass(frozen=True)
 class Ask:
     """A benchmark question asked one way: as written, without its paragraph, perturbed or renamed."""

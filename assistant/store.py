@@ -209,9 +209,14 @@ def _fsync_tree(folder: Path) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write a file so that readers see the old content or the new, never a part."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, content: bytes) -> None:
+    """``write_text_atomic`` for bytes."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with open(temporary, "wb") as handle:
+        handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)

@@ -51,3 +51,48 @@ def test_in_a_library_of_many_documents_question_phrases_and_names_are_still_rea
     lexical = assistant_over(tmp_path, embedder, {"bao-cao.txt": report, **others}).data.lexical
     assert restore_diacritics("Phong cach Ho Chi Minh duoc hoc tap nhu the nao?", lexical) == \
         "Phong cách Hồ Chí Minh được học tập như thế nào?"
+
+
+def test_words_a_small_document_outnumbers_are_read_as_vietnamese_commonly_writes_them(report_assistant):
+    from assistant.diacritics import CommonSyllables
+
+    lexical = report_assistant.data.lexical
+    # The report writes "cơ quan", "căn cứ" and "diện" more often than "có", "cần" and "diễn".
+    assert restore_diacritics("Thanh pho co bao nhieu quan huyen?", lexical).startswith("Thành phố có bao nhiêu")
+    assert restore_diacritics("nganh tuyen giao can lam gi", lexical) == "ngành tuyên giáo cần làm gì"
+    assert restore_diacritics("hoi nghi dien ra vao thang may", lexical) == "hội nghị diễn ra vào tháng mấy"
+    # Words the report never writes are read from common text too.
+    assert restore_diacritics("ngan sach nam 2024 la bao nhieu", lexical) == "ngân sách năm 2024 là bao nhiêu"
+    # Without common text the report's own words decide, and read these wrong.
+    nothing = CommonSyllables({}, {})
+    assert restore_diacritics("nganh tuyen giao can lam gi", lexical, nothing) != "ngành tuyên giáo cần làm gì"
+
+
+def test_the_shipped_common_syllables_are_what_fit_reading_counts(tmp_path):
+    from assistant import cli
+    from assistant.diacritics import COMMON_SYLLABLES_FILE, CommonSyllables
+
+    from conftest import BENCHMARKS
+
+    output = tmp_path / "syllables.json.gz"
+    files = [str(BENCHMARKS / "uit-regulation-qa" / "train_reg.json"), str(BENCHMARKS / "xquad-vi" / "xquad.vi.json")]
+    assert cli.main(["fit-reading", "--benchmarks", *files, "--output", str(output)]) == 0
+    assert output.read_bytes() == COMMON_SYLLABLES_FILE.read_bytes()
+    assert len(CommonSyllables.load(output).pairs) > 10_000
+    assert CommonSyllables.count(["Có cần không?"]).pairs == {("co1", "cân2"): 1, ("cân2", "không"): 1}
+
+
+def test_only_the_fitting_parts_of_the_benchmarks_are_counted():
+    from conftest import ROOT
+
+    from assistant.squad import fitting_texts, is_fit_part, load_squad
+
+    benchmarks = ROOT / "eval" / "benchmarks"
+    files = [benchmarks / "uit-regulation-qa" / "train_reg.json", benchmarks / "uit-regulation-qa" / "test_reg.json",
+             benchmarks / "xquad-vi" / "xquad.vi.json"]
+    counted = set(fitting_texts(files))
+    documents, questions = load_squad(files)
+    held_out = {q.question for q in questions if not is_fit_part(q)} - {q.question for q in questions if is_fit_part(q)}
+    held_out_paragraphs = {q.paragraph for q in questions if not is_fit_part(q)}
+    assert held_out and not held_out & counted
+    assert not {d.text for d in documents if str(d.path) in held_out_paragraphs} & counted
