@@ -52,8 +52,9 @@ MOSTLY_BARE = 0.5
 #: ("What are the 2024 propaganda tasks?" has one such word in five: it is not Vietnamese)
 VIETNAMESE_SHARE = 0.7
 #: more for a pair of syllables both typed with a capital (not the question's first word): a name
-#: the documents write ("Ho Chi Minh" is "Hồ Chí Minh", though "họ chỉ" and "mình được" are pairs too)
-NAME_PAIR_BONUS = 1.5
+#: the documents write ("Ho Chi Minh" is "Hồ Chí Minh", though "họ chỉ" and "mình được" are pairs too,
+#: and common text writes "họ", "chỉ" and "mình được" far more often)
+NAME_PAIR_BONUS = 3.0
 #: weight of a syllable's frequency (its negative idf) in the choice between spellings
 FREQUENCY_WEIGHT = 0.3
 #: weight of how often a pair of syllables stands side by side in common text (log of 1 + its count) ...

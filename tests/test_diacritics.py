@@ -51,6 +51,10 @@ def test_in_a_library_of_many_documents_question_phrases_and_names_are_still_rea
     lexical = assistant_over(tmp_path, embedder, {"bao-cao.txt": report, **others}).data.lexical
     assert restore_diacritics("Phong cach Ho Chi Minh duoc hoc tap nhu the nao?", lexical) == \
         "Phong cách Hồ Chí Minh được học tập như thế nào?"
+    # Common text writes "họ", "chỉ" and "mình được" far more often than "Hồ Chí Minh": the name the
+    # documents write still wins.
+    assert restore_diacritics("Thanh pho Ho Chi Minh duoc hoc tap nhu the nao?", lexical) == \
+        "Thành phố Hồ Chí Minh được học tập như thế nào?"
 
 
 def test_words_a_small_document_outnumbers_are_read_as_vietnamese_commonly_writes_them(report_assistant):
