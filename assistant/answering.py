@@ -113,7 +113,8 @@ class Answer:
     #: ``config.NOT_FOUND_OTHER_LANGUAGE``)
     message: str | None = None
     #: answered, but the judge only just accepts the sentence quoted first (``Judge.confident``), or
-    #: does not accept it: the quotes come with a caution (``WEAK_MATCH``) that they may not answer the question directly
+    #: does not accept it: the quotes come with a caution (``WEAK_MATCH``) that they may not answer
+    #: the question directly
     weak: bool = False
 
     def to_dict(self) -> dict:

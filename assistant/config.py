@@ -17,9 +17,9 @@ NOT_FOUND_UNWRITTEN = NOT_FOUND + " Không tài liệu nào nhắc đến {names
 NOT_FOUND_NOT_STATED = NOT_FOUND + " Những đoạn gần nhất với câu hỏi không nêu {what} mà câu hỏi cần."
 #: what each kind of question asks for (``answerability.analyse``), as that message names it
 ASKED_FOR = {"count": "con số", "percent": "tỷ lệ", "amount": "số tiền", "ordinal": "thứ tự (lần thứ mấy)",
-             "day": "ngày", "year": "năm", "month": "tháng", "time": "thời điểm", "duration": "khoảng thời gian",
-             "person": "người hay cơ quan", "role": "chức vụ", "place": "địa điểm", "name": "tên gọi",
-             "reason": "lý do", "document": "văn bản"}
+             "day": "ngày", "year": "năm", "month": "tháng", "time": "thời điểm",
+             "duration": "khoảng thời gian", "person": "người hay cơ quan", "role": "chức vụ",
+             "place": "địa điểm", "name": "tên gọi", "reason": "lý do", "document": "văn bản"}
 #: the not-found message for a question in another language: the documents are Vietnamese
 NOT_FOUND_OTHER_LANGUAGE = (NOT_FOUND + " Câu hỏi có vẻ không viết bằng tiếng Việt; tài liệu viết bằng "
                             "tiếng Việt, hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).")

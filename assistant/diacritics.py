@@ -263,7 +263,7 @@ def restore_diacritics(question: str, lexical: LexicalIndex, common: CommonSylla
     typed = _options(question, lexical)
     if typed is None:
         return None
-    common = common or common_syllables()
+    common = common_syllables() if common is None else common
     typed = typed._replace(options=[_with_common_spellings(o, t.folded, common, lexical) if is_bare else o
                                     for o, t, is_bare in zip(typed.options, typed.tokens, typed.bare)])
     if typed.mostly_unspelt():
