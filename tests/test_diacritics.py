@@ -81,7 +81,8 @@ def test_the_shipped_common_syllables_are_what_fit_reading_counts(tmp_path):
     output = tmp_path / "syllables.json.gz"
     files = [str(BENCHMARKS / "uit-regulation-qa" / "train_reg.json"), str(BENCHMARKS / "xquad-vi" / "xquad.vi.json")]
     assert cli.main(["fit-reading", "--benchmarks", *files, "--output", str(output)]) == 0
-    assert output.read_bytes() == COMMON_SYLLABLES_FILE.read_bytes()
+    # Compared as counts, not bytes: another zlib may compress the same JSON otherwise.
+    assert CommonSyllables.load(output) == CommonSyllables.load(COMMON_SYLLABLES_FILE)
     assert len(CommonSyllables.load(output).pairs) > 10_000
     assert CommonSyllables.count(["Có cần không?"]).pairs == {("co1", "cân2"): 1, ("cân2", "không"): 1}
 
