@@ -443,10 +443,11 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     The judge reads the best few sentences (``rows``, from ``answerability.candidate_rows``);
     ``judge_order_weight`` is added to the retrieval score of those it judges to answer, so a
     sentence that holds what the question asks for comes before one that cannot. Its decision
-    moves them, not its probability: that leans on the cosine the retrieval score holds already. A sentence that itself holds the
-    kind asked for (a title for "giữ cương vị gì?") moves up ``kind_order_weight`` more than one
-    whose paragraph only does. A judged sentence that names another
-    numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out, unless all are.
+    moves them, not its probability: that leans on the cosine the retrieval score holds already.
+    A sentence that itself holds the kind asked for (a title for "giữ cương vị gì?") moves up
+    ``kind_order_weight`` more than one whose paragraph only does. A judged sentence that names
+    another numbered thing than the question's ("Kết luận 01" for "Kết luận 14") is left out,
+    unless all are.
     A question naming something no indexed text writes (not ``names_written``, see
     ``unwritten_as_asked``) has probability 0: nothing can answer it; nor can a sentence whose
     paragraph lacks one of the names the question writes.
@@ -469,7 +470,8 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     return [judged[n] for n in order] + rest, [float(probability[n]) for n in order] + [0.0] * len(rest)
 
 
-def _not_found_message(unwritten: list[str | None], question: str, rows: list[list[float]]) -> str | None:
+def _not_found_message(unwritten: list[str | None], question: str, retrieval: Retrieval,
+                       rows: list[list[float]]) -> str | None:
     """Why nothing answers, when it can be said: the names no document writes, as the question spells
     them (``unwritten_as_asked``); else what the question asks for (a number, a day, a place …) when
     none of the judged sentences, nor their paragraphs, states one. None otherwise: the fixed message."""
@@ -477,7 +479,8 @@ def _not_found_message(unwritten: list[str | None], question: str, rows: list[li
     if names:
         return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names))
     if rows and not holds_what_is_asked(rows).any():
-        return NOT_FOUND_NOT_STATED.format(what=ASKED_FOR[analyse(question).kind])
+        # read as ``candidate_rows`` read it for the rows (``analyse`` keeps it)
+        return NOT_FOUND_NOT_STATED.format(what=ASKED_FOR[analyse(retrieval.reading or question, question).kind])
     return None
 
 
@@ -506,7 +509,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if max(probabilities) < judge.threshold:
         return Answer(question, True, [], nearest=quotes,
-                      message=_not_found_message(unwritten, retrieval.reading or question, rows))
+                      message=_not_found_message(unwritten, question, retrieval, rows))
     # The caution is for the sentence read first: one the judge only just accepts, or one it does not
     # accept, shown first for its retrieval score while another sentence is what answers.
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=probabilities[0] < judge.confident)

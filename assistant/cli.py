@@ -12,7 +12,7 @@ from . import evaluation, store
 from .embedding import DEFAULT_EMBEDDER
 from .indexing import NothingToIndex
 from .pipeline import MAX_QUOTES, Assistant
-from .squad import SquadFileError
+from .squad import XQUAD_FIT_ARTICLES, SquadFileError
 
 
 def _progress_bar():
@@ -154,7 +154,8 @@ def cmd_fit_reading(args) -> int:
     files = [Path(f) for f in args.benchmarks]
     common = CommonSyllables.count(fitting_texts(files))
     about = {"counted_from": [f.name for f in files],
-             "parts": "UIT train_reg.json and XQuAD-vi's first 24 articles: paragraphs and questions",
+             "parts": f"UIT train_reg.json and XQuAD-vi's first {XQUAD_FIT_ARTICLES} articles: "
+                      "paragraphs and questions",
              "licences": {"train_reg.json": "MIT (UIT regulation Q&A)",
                           "xquad.vi.json": "CC BY-SA 4.0 (XQuAD, Artetxe et al., 2020); these counts are shared alike"},
              "syllable_count": len(common.syllables), "pair_count": len(common.pairs)}
@@ -250,10 +251,11 @@ def parser() -> argparse.ArgumentParser:
     squad.set_defaults(run=cmd_bench_squad)
 
     benchmarks = Path("eval/benchmarks")
+    fitted_on = [str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
+                 str(benchmarks / "xquad-vi" / "xquad.vi.json")]
+    fitting_parts = f"only UIT train and XQuAD-vi's first {XQUAD_FIT_ARTICLES} articles are used"
     fit = commands.add_parser("fit-judge", help="fit the answerability judge on the benchmarks' fitting parts")
-    fit.add_argument("--benchmarks", nargs="+", default=[str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
-                     str(benchmarks / "xquad-vi" / "xquad.vi.json")],
-                     help="SQuAD-format files; only UIT train and XQuAD-vi's first 24 articles are used")
+    fit.add_argument("--benchmarks", nargs="+", default=fitted_on, help=f"SQuAD-format files; {fitting_parts}")
     fit.add_argument("--seed", type=int, default=0, help="seed of the perturbed near misses")
     fit.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     fit.add_argument("--output", help="where to save the judge (default: assistant/judge.json)")
@@ -261,9 +263,7 @@ def parser() -> argparse.ArgumentParser:
 
     reading = commands.add_parser("fit-reading", help="count the syllables and syllable pairs of the benchmarks' "
                                   "fitting parts that reading a question typed without diacritics weighs")
-    reading.add_argument("--benchmarks", nargs="+", default=[str(benchmarks / "uit-regulation-qa" / "train_reg.json"),
-                         str(benchmarks / "xquad-vi" / "xquad.vi.json")],
-                         help="SQuAD-format files; only UIT train and XQuAD-vi's first 24 articles are used")
+    reading.add_argument("--benchmarks", nargs="+", default=fitted_on, help=f"SQuAD-format files; {fitting_parts}")
     reading.add_argument("--output", help="where to save the counts (default: assistant/syllables.json.gz)")
     reading.set_defaults(run=cmd_fit_reading)
 
