@@ -205,11 +205,19 @@ class _Text:
                      (True,) + tuple(bool(gap.strip()) or "\n" in gap for gap in gaps), text)
 
     def numbered(self) -> dict[tuple[str, str], set[str]]:
-        """The numbers written after each pair of words ("Chuyên đề năm 2024": ("de", "nam") → {"2024"})."""
+        """The numbers written after each pair of words ("Chuyên đề năm 2024": ("de", "nam") → {"2024"}).
+
+        Glue between the pair is passed over: "nhiệm vụ trọng tâm trong năm 2024" numbers
+        ("tam", "nam") as "trọng tâm năm 2024" does.
+        """
         found: dict[tuple[str, str], set[str]] = {}
         for i, number in enumerate(self.numbers):
-            if number is not None and i >= 2 and self.keys[i].isdigit() and not any(self.breaks[i - 1:i + 1]):
-                found.setdefault((self.folded[i - 2], self.folded[i - 1]), set()).add(number)
+            if number is None or i < 2 or not self.keys[i].isdigit() or any(self.breaks[i - 1:i + 1]):
+                continue
+            j = i - 2
+            while j > 0 and self.keys[j] in _NOT_COUNTED and not self.breaks[j]:
+                j -= 1
+            found.setdefault((self.folded[j], self.folded[i - 1]), set()).add(number)
         return found
 
     def holds(self, phrase: tuple[str, ...]) -> bool:
@@ -770,9 +778,14 @@ def _names_held(asked: Asked, text: _Text) -> float:
 def _clashes(asked: Asked, text: _Text) -> set[str]:
     """The question's numbers that ``text`` writes another number in place of, after the same
     two words, and never writes itself ("Kết luận 01" where the question asks of "Kết luận 14")."""
+    return {n for n in _dated_otherwise(asked, text) if n not in text.numbers}
+
+
+def _dated_otherwise(asked: Asked, text: _Text) -> set[str]:
+    """The question's numbers that ``text`` writes other numbers in place of, after the same two
+    words, even where it writes them elsewhere (``_clashes`` asks that it never does)."""
     written = text.numbered()
-    return {n for words, n in asked.numbered.items()
-            if words in written and n not in written[words] and n not in text.numbers}
+    return {n for words, n in asked.numbered.items() if words in written and n not in written[words]}
 
 
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
@@ -796,11 +809,15 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
     clashes = _clashes(asked, c)
+    # The opening's numbers hold for the paragraph, but not one the opening dates otherwise: a report
+    # on "công tác … năm 2023" and "nhiệm vụ trọng tâm trong năm 2024" has no tasks of 2023.
+    dated_otherwise = _dated_otherwise(asked, _Text.of(opening)) if opening else set()
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, kind)),
             _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
-            _share(asked.numbers, lambda n: n in whole.numbers and n not in clashes),
+            _share(asked.numbers, lambda n: (n in c.numbers or (n in whole.numbers and n not in dated_otherwise))
+                   and n not in clashes),
             float(asked.period is None or _period(" ".join(s.folded)) in (None, asked.period))]
 
 

@@ -66,6 +66,19 @@ def test_a_year_the_paragraph_writes_agrees_even_beside_another_year_of_the_same
     assert features(asked, paragraph, paragraph, 0.9, 1, 1, 1, opening="Báo cáo năm 2023")[numbers_agree] == 0.0
 
 
+def test_a_year_the_opening_writes_of_something_else_does_not_date_the_paragraph():
+    numbers_agree = FEATURES.index("numbers_context")
+    opening = "Kết quả công tác dân vận năm 2023; nhấn mạnh các nhiệm vụ trọng tâm trong năm 2024."
+    paragraph = "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm."
+    tasks_of_2023 = analyse("Có bao nhiêu nhiệm vụ trọng tâm năm 2023?")
+    assert features(tasks_of_2023, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 0.0
+    tasks_of_2024 = analyse("Có bao nhiêu nhiệm vụ trọng tâm năm 2024?")
+    assert features(tasks_of_2024, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
+    results_of_2023 = analyse("Công tác dân vận năm 2023 đạt kết quả gì?")
+    paragraph = "Công tác dân vận đạt nhiều kết quả."
+    assert features(results_of_2023, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
+
+
 def test_a_year_is_not_an_amount_of_money():
     asked = analyse("Ngân sách quốc phòng năm 2024 là bao nhiêu?")
     assert not holds_kind(_Text.of("bước vào năm 2025, năm bản lề về quốc phòng"), asked)
