@@ -119,6 +119,7 @@ def _spellings(words) -> tuple[frozenset, frozenset]:
 _ROLES, _HEADS = _spellings(_ROLE_WORDS), _spellings(_HEAD_WORDS)
 _LOCATIVES, _PLACE_NOUNS = _spellings(_LOCATIVE_WORDS), _spellings(_PLACE_NOUN_WORDS)
 _REASONS = _spellings(_REASON_WORDS)
+_AIMS = _spellings(("để", "nhằm", "mục đích"))  # an aim of what comes before it (``_holds_reason``)
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -179,6 +180,9 @@ class Asked:
     #: what a count is of when nothing follows "bao nhiêu" ("Dân số TPHCM là bao nhiêu?": "dân", "số"),
     #: as matching keys like ``counted``: one of them must stand by the number
     subject: frozenset[str] = frozenset()
+    #: neighbouring words of the question, both neither glue nor what it asks ("vì sao"), folded:
+    #: where they stand in an answer places what it says about them
+    pairs: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -472,8 +476,13 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     names = tuple(n for n in names if not all(w.isdigit() for w in n))
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
+    asking = {i for pattern in _KINDS if pattern[0] == kind for m in pattern[1].finditer(folded)
+              for i in range(len(folded[:m.start()].split()), len(folded[:m.end()].split()))}
+    content = [i for i, key in enumerate(text.keys) if key not in _NOT_COUNTED and i not in asking]
+    pairs = frozenset((text.folded[i], text.folded[i + 1]) for i in content if i + 1 in content
+                      and not text.breaks[i + 1])
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
-                 tuple(titled.group().split()) if titled else (), _period(folded), tuple(offices), subject)
+                 tuple(titled.group().split()) if titled else (), _period(folded), tuple(offices), subject, pairs)
 
 
 # The time a question or sentence is about: what lies ahead ("nhiệm vụ thời gian tới") or what is
@@ -665,11 +674,26 @@ def _holds_reason(text: _Text, asked: Asked) -> bool:
     """A word that gives a reason or an aim ("vì", "do", "để", "nhằm", "nguyên nhân"), by its accented
     key: "đo lường", "Đó là", "chuyên đề", "quản lý" and "cá nhân" give none.
 
+    An aim ("để", "nhằm", "mục đích") is the aim of what comes before it, so it answers only when
+    it follows what the question asks about, or opens the text ("Để …, thành phố …"): in "rà soát
+    đội ngũ cán bộ để tham mưu … đảm bảo cơ cấu cán bộ trẻ" it is no reason for "đảm bảo cơ cấu".
+
     >>> holds = lambda text: _holds_reason(_Text.of(text), analyse("Vì sao phải chuyển đổi số?"))
     >>> holds("Chuyển đổi số để nâng cao hiệu quả."), holds("Đó là chương trình đo lường bằng sản phẩm.")
     (True, False)
+    >>> holds("Tăng cường quản lý để phóng viên hoạt động đúng; thực hiện chuyển đổi số.")
+    False
     """
-    return any(_words_at(text, i, _REASONS) for i in range(len(text.folded)))
+    return any(_words_at(text, i, _REASONS) and (i == 0 or not _words_at(text, i, _AIMS) or _follows(text, i, asked))
+               for i in range(len(text.folded)))
+
+
+def _follows(text: _Text, i: int, asked: Asked) -> bool:
+    """Syllable ``i`` of ``text`` comes after most of the question's pairs of words that ``text`` holds
+    (after each one's first place), or ``text`` holds none of them."""
+    pairs = list(zip(text.folded, text.folded[1:]))
+    first = [pairs.index(pair) for pair in asked.pairs if pair in pairs]
+    return bool(first) and 2 * sum(place < i for place in first) >= len(first)
 
 
 _DOCUMENT_WORDS = frozenset(tuple(name.split()) for name in _NAMED_DOCUMENTS)

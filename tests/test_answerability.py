@@ -235,6 +235,17 @@ def test_a_reason_is_a_word_that_gives_one_not_a_syllable_folded_like_it():
     assert not holds_kind(_Text.of("Triển khai Chuyên đề năm 2024, tăng cường quản lý cá nhân."), asked)
 
 
+def test_an_aim_answers_why_only_for_what_comes_before_it():
+    asked = analyse("Tại sao phải đảm bảo cơ cấu cán bộ trẻ trong nhân sự đại hội?")
+    assert holds_kind(_Text.of("Nhân sự đại hội phải đảm bảo cơ cấu cán bộ trẻ để đội ngũ được kế thừa."), asked)
+    assert holds_kind(_Text.of("Để đội ngũ được kế thừa, nhân sự đại hội phải đảm bảo cơ cấu cán bộ trẻ."), asked)
+    # the aim of reviewing the cadres, not of the young cadres' share written after it
+    assert not holds_kind(_Text.of("Rà soát đội ngũ cán bộ các cấp để tham mưu chuẩn bị nhân sự đại hội "
+                                   "đảm bảo cơ cấu cán bộ nữ, cán bộ trẻ."), asked)
+    # an aim in a sentence that says nothing of what is asked about
+    assert not holds_kind(_Text.of("Tăng cường quản lý để phóng viên hoạt động đúng tôn chỉ."), asked)
+
+
 def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
