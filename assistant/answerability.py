@@ -476,7 +476,8 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     names = tuple(n for n in names if not all(w.isdigit() for w in n))
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
-    asking = {i for pattern in _KINDS if pattern[0] == kind for m in pattern[1].finditer(folded)
+    # the syllables that say what is asked ("vì sao") are not among the pairs
+    asking = {i for name, pattern in _KINDS if name == kind for m in pattern.finditer(folded)
               for i in range(len(folded[:m.start()].split()), len(folded[:m.end()].split()))}
     content = [i for i, key in enumerate(text.keys) if key not in _NOT_COUNTED and i not in asking]
     pairs = frozenset((text.folded[i], text.folded[i + 1]) for i in content if i + 1 in content
@@ -684,13 +685,14 @@ def _holds_reason(text: _Text, asked: Asked) -> bool:
     >>> holds("Tăng cường quản lý để phóng viên hoạt động đúng; thực hiện chuyển đổi số.")
     False
     """
-    return any(_words_at(text, i, _REASONS) and (i == 0 or not _words_at(text, i, _AIMS) or _follows(text, i, asked))
+    return any(_words_at(text, i, _REASONS)
+               and (i == 0 or not _words_at(text, i, _AIMS) or _follows(text, i, asked))
                for i in range(len(text.folded)))
 
 
 def _follows(text: _Text, i: int, asked: Asked) -> bool:
     """Syllable ``i`` of ``text`` comes after most of the question's pairs of words that ``text`` holds
-    (after each one's first place), or ``text`` holds none of them."""
+    (after each one's first place); not when it holds none of them, as then nothing says whose aim it is."""
     pairs = list(zip(text.folded, text.folded[1:]))
     first = [pairs.index(pair) for pair in asked.pairs if pair in pairs]
     return bool(first) and 2 * sum(place < i for place in first) >= len(first)
