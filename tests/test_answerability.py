@@ -181,6 +181,16 @@ def test_the_year_a_report_is_set_in_answers_no_when_question_though_glue_of_the
     assert can_answer([features(asked, sentence, sentence, 0.9, 1.0, 1.0, 1.0, setting=setting)])[0] == 1.0
 
 
+def test_a_date_answers_only_in_the_clause_about_what_is_asked():
+    asked = analyse("Lễ tổng kết 40 năm đổi mới diễn ra khi nào?")
+    listed = ("Thực hiện tổng kết thực tiễn và lý luận 40 năm đổi mới; triển khai các hoạt động hướng đến "
+              "kỷ niệm 50 năm Ngày Giải phóng miền Nam vào năm 2025.")
+    assert not holds_kind(_Text.of(listed), asked)  # 2025 is the anniversary's
+    dated = "Tổng kết 40 năm đổi mới diễn ra vào tháng 12 năm 2025; các hoạt động kỷ niệm triển khai sau đó."
+    assert holds_kind(_Text.of(dated), asked)
+    assert holds_kind(_Text.of("Lễ tổng kết 40 năm đổi mới diễn ra vào năm 2026."), asked)
+
+
 def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
     asked = analyse("Hội nghị diễn ra khi nào?")
     assert not holds_kind(_Text.of("Chuẩn bị nhân sự cho Đại hội nhiệm kỳ 2025 - 2030."), asked)
