@@ -141,6 +141,8 @@ _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 _NOT_COUNTED = _STOP_KEYS | _STOP_FOLDED  # glue after "bao nhiêu" ends the thing counted
 # "… có / đạt / tổng cộng bao nhiêu", "… năm 1901 là bao nhiêu": glue and dates are not what is counted
 _NOT_SUBJECT = _NOT_COUNTED | {"co", "la", "dat", "duoc", "tong", "khoang", "nam", "thang", "ngay"}
+# Text in quotation marks: "Chuyên đề năm 2024 “Học tập … phong cách Hồ Chí Minh …”" names a title.
+_QUOTATION = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"")
 # Names the matching keys write in lower case ("TP.HCM" is keyed "tphcm").
 _ALIAS_NAMES = frozenset(["tphcm", "hanoi"])
 
@@ -195,6 +197,7 @@ class _Text:
     capital: tuple[bool, ...]
     breaks: tuple[bool, ...]  # punctuation or a line break stands between a syllable and the one before
     raw: str
+    quoted: tuple[bool, ...] = ()  # a syllable stands inside quotation marks: a title's words
 
     @staticmethod
     @functools.lru_cache(maxsize=1024)
@@ -203,10 +206,12 @@ class _Text:
         text = prepare(text)
         tokens = tokenize(text)
         gaps = [text[a.end:b.start] for a, b in zip(tokens, tokens[1:])]
+        quotations = [m.span() for m in _QUOTATION.finditer(text)]
         return _Text(tuple(t.folded for t in tokens), tuple(t.key for t in tokens),
                      tuple(_number(t.key) for t in tokens),
                      tuple(text[t.start].isupper() or t.folded in _ALIAS_NAMES for t in tokens),
-                     (True,) + tuple(bool(gap.strip()) or "\n" in gap for gap in gaps), text)
+                     (True,) + tuple(bool(gap.strip()) or "\n" in gap for gap in gaps), text,
+                     tuple(any(a <= t.start < b for a, b in quotations) for t in tokens))
 
     def numbered(self) -> dict[tuple[str, str], set[str]]:
         """The numbers written after each pair of words ("Chuyên đề năm 2024": ("de", "nam") → {"2024"}).
@@ -541,8 +546,11 @@ def _time_words(text: _Text) -> list[str]:
             for word, key in zip(text.folded, text.keys)]
 
 
-def holds_kind(text: _Text, asked: Asked) -> bool:
+def holds_kind(text: _Text, asked: Asked, sentence: _Text | None = None) -> bool:
     """``text`` can hold what the question asks for: a count of the thing counted, a date, a name …
+
+    A date or a person must stand in the clause about what is asked (``_holds_in_its_clause``),
+    among the clauses of ``text``, or of the ``sentence`` it is a clause of.
 
     >>> holds_kind(_Text.of("Thành phố hiện có 39 cơ quan báo chí."), analyse("Có bao nhiêu cơ quan báo chí?"))
     True
@@ -550,20 +558,37 @@ def holds_kind(text: _Text, asked: Asked) -> bool:
     holds = _HOLDERS.get(asked.kind)
     if holds is None:
         return True
-    if asked.kind in _DATE_KINDS and ";" in text.raw:
-        return _holds_in_its_clause(text, asked, holds)
+    if asked.kind in _CLAUSED_KINDS:
+        return _holds_in_its_clause(text, asked, holds, sentence or text)
     return holds(text, asked)
 
 
-def _holds_in_its_clause(text: _Text, asked: Asked, holds: Callable[[_Text, Asked], bool]) -> bool:
+def _clauses(text: _Text) -> list[_Text]:
+    """The parts of ``text`` between semicolons outside quotation marks (a title may hold one);
+    ``text`` itself when it has none."""
+    raw = text.raw
+    quotations = [m.span() for m in _QUOTATION.finditer(raw)]
+    cuts = [i for i, char in enumerate(raw) if char == ";" and not any(a < i < b for a, b in quotations)]
+    if not cuts:
+        return [text]
+    bounds = zip([-1] + cuts, cuts + [len(raw)])
+    return [_Text.of(raw[a + 1:b]) for a, b in bounds if raw[a + 1:b].strip()]
+
+
+def _pairs_held(text: _Text, asked: Asked) -> int:
+    return len(asked.pairs & set(zip(text.folded, text.folded[1:])))
+
+
+def _holds_in_its_clause(text: _Text, asked: Asked, holds: Callable[[_Text, Asked], bool], sentence: _Text) -> bool:
     """``holds`` in a clause of ``text`` (between semicolons) that holds at least half as many of the
     question's pairs of words as the clause holding most: in "… thực hiện tổng kết 40 năm đổi mới;
     triển khai … kỷ niệm 50 năm Ngày Giải phóng … vào năm 2025" the year is the anniversary's, not
-    the review's. Reports list their tasks so; the benchmarks' sentences seldom do.
+    the review's, and in "thực hiện Kết luận 01 của Bộ Chính trị …; triển khai Chuyên đề năm 2024 …"
+    the body is not the Chuyên đề's author. Reports list their tasks so; the benchmarks' sentences
+    seldom do.
     """
-    clauses = [_Text.of(clause) for clause in text.raw.split(";") if clause.strip()]
-    held = [len(asked.pairs & set(zip(clause.folded, clause.folded[1:]))) for clause in clauses]
-    return any(2 * n >= max(held) and holds(clause, asked) for clause, n in zip(clauses, held))
+    most = max(_pairs_held(clause, asked) for clause in _clauses(sentence))
+    return any(2 * _pairs_held(clause, asked) >= most and holds(clause, asked) for clause in _clauses(text))
 
 
 def kind_check(question: str, typed: str | None = None) -> Callable[[str], bool] | None:
@@ -661,8 +686,10 @@ def _holds_time(text: _Text, asked: Asked) -> bool:
 
 
 def _holds_person(text: _Text, asked: Asked) -> bool:
-    """A name, a title or a body the question does not write ("do Trưởng khoa đề nghị")."""
-    return any(((cap and i) or _words_at(text, i, _ROLES)) and w not in asked.words
+    """A name, a title or a body the question does not write ("do Trưởng khoa đề nghị"), outside
+    quotation marks: "Hồ Chí Minh" in the title of "Chuyên đề … “… phong cách Hồ Chí Minh …”" is
+    not who wrote it."""
+    return any(((cap and i) or _words_at(text, i, _ROLES)) and w not in asked.words and not text.quoted[i]
                for i, (w, cap) in enumerate(zip(text.folded, text.capital)))
 
 
@@ -829,6 +856,19 @@ def _dated_otherwise(asked: Asked, text: _Text) -> set[str]:
     return {n for words, n in asked.numbered.items() if words in written and n not in written[words]}
 
 
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
+def _sentence_around(unit: str, context: str) -> str:
+    """The whole sentence of ``context`` that ``unit`` (a sentence or a clause of one) stands in."""
+    at = context.find(unit)
+    if at < 0:
+        return unit
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(context, 0, at)]
+    after = _SENTENCE_END.search(context, at + len(unit.rstrip(".!?… \n")))
+    return context[ends_before[-1] if ends_before else 0:after.end() if after else len(context)]
+
+
 def features(asked: Asked, sentence: str, context: str, dense: float, coverage: float, phrase: float,
              context_coverage: float, opening: str = "", setting: frozenset[str] = frozenset()) -> list[float]:
     """The judge's inputs for one candidate sentence read in its paragraph (``context``).
@@ -846,7 +886,7 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     kind = asked
     if asked.kind in _DATE_KINDS and setting:
         kind = dataclasses.replace(asked, numbers=asked.numbers | (setting - _dated_by(s, asked.words)))
-    in_sentence = holds_kind(s, kind)
+    in_sentence = holds_kind(s, kind, _Text.of(_sentence_around(sentence, context)))
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
     clashes = _clashes(asked, c)
@@ -941,6 +981,8 @@ def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]
 #: how often a document writes a date of its opening for the date to be when all of it is set
 SETTING_MENTIONS = 3
 _DATE_KINDS = frozenset(["day", "month", "year", "time"])
+# Kinds whose answer must stand in the clause about what is asked (``_holds_in_its_clause``)
+_CLAUSED_KINDS = _DATE_KINDS | {"person"}
 
 
 @functools.lru_cache(maxsize=64)

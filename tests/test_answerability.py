@@ -191,6 +191,21 @@ def test_a_date_answers_only_in_the_clause_about_what_is_asked():
     assert holds_kind(_Text.of("Lễ tổng kết 40 năm đổi mới diễn ra vào năm 2026."), asked)
 
 
+def test_who_is_answered_by_a_name_in_the_clause_about_what_is_asked_not_inside_a_title():
+    from assistant.answerability import features
+
+    kind_in_sentence = FEATURES.index("kind_sentence")
+    asked = analyse("Ai là tác giả của Chuyên đề năm 2024?")
+    sentence = ("Thực hiện Kết luận 01 của Bộ Chính trị; triển khai Chuyên đề năm 2024 “Học tập và làm theo "
+                "phong cách Hồ Chí Minh về thực hành dân chủ; thu hút nguồn nhân lực”.")
+    assert not holds_kind(_Text.of(sentence), asked)  # the body is Kết luận 01's, the name the title's
+    # read as a clause of its sentence, as a long sentence's units are
+    clause = sentence.split("; triển khai")[0]
+    assert features(asked, clause, sentence, 0.9, 1, 1, 1)[kind_in_sentence] == 0.0
+    written = "Chuyên đề năm 2024 do Ban Tuyên giáo Trung ương biên soạn."
+    assert holds_kind(_Text.of(written), asked)
+
+
 def test_a_term_of_office_a_duration_or_a_word_folded_like_khi_is_no_time():
     asked = analyse("Hội nghị diễn ra khi nào?")
     assert not holds_kind(_Text.of("Chuẩn bị nhân sự cho Đại hội nhiệm kỳ 2025 - 2030."), asked)
