@@ -63,8 +63,10 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("reason", r"\b(tai sao|vi sao|li do|nguyen nhan|why)\b"),
     ("document", rf"\b(van ban|{'|'.join(_NAMED_DOCUMENTS)}) nao\b"),  # "theo văn bản nào", "Luật nào …"
 ))
-# "mấy" is "how many" only with its accent ("máy", "may" are other words); "ai" likewise.
-_ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0])}
+# "mấy" is "how many" only with its accent ("máy", "may" are other words); "ai" likewise, and "hồi nào"
+# (when): "đại hội nào", "Quốc hội nào" ask which congress or body.
+_ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0]),
+                  "time": ("hoi nao", syllable_keys("hồi")[0])}
 
 def _keyed(words) -> frozenset:
     """Accented matching keys of ``words``: a key for one syllable, a tuple of keys for two or more."""

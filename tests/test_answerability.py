@@ -33,6 +33,8 @@ from conftest import assistant_over
     ("Học phí ở mức nào?", None),  # "mức" folds like "mục", which is no document here
     ("Trên đồng hồ còn lại bao nhiêu thời gian?", "duration"),
     ("Công tác tuyên giáo cần làm gì?", None),
+    ("Năm 2024 cần chuẩn bị thật tốt đại hội nào?", None),  # "hội nào" folds like "hồi nào" (when)
+    ("Hồi nào thành phố tổ chức đại hội?", "time"),
 ])
 def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind):
     assert analyse(question).kind == kind
