@@ -199,7 +199,7 @@ class _Text:
     capital: tuple[bool, ...]
     breaks: tuple[bool, ...]  # punctuation or a line break stands between a syllable and the one before
     raw: str
-    quoted: tuple[bool, ...] = ()  # a syllable stands inside quotation marks: a title's words
+    quoted: tuple[bool, ...]  # a syllable stands inside quotation marks: a title's words
 
     @staticmethod
     @functools.lru_cache(maxsize=1024)
@@ -578,6 +578,7 @@ def _clauses(text: _Text) -> list[_Text]:
 
 
 def _pairs_held(text: _Text, asked: Asked) -> int:
+    """How many of the question's pairs of neighbouring words ``text`` writes."""
     return len(asked.pairs & set(zip(text.folded, text.folded[1:])))
 
 
