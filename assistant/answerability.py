@@ -447,7 +447,7 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     folded = " ".join(text.folded)
     if "%" in question:
         folded += " %"
-    kind = None
+    kind, asking_at = None, []
     for name, pattern in _KINDS:
         match = pattern.search(folded)
         if not match:
@@ -456,7 +456,7 @@ def analyse(question: str, typed: str | None = None) -> Asked:
         if accented and match.group().strip(" ?") == accented[0] and accented[1] not in text.keys \
                 and not re.search(r"\bbao nhieu\b", match.group()):
             continue
-        kind = name
+        kind, asking_at = name, [m.span() for m in pattern.finditer(folded)]
         break
     pairs = set(zip(text.keys, text.keys[1:]))
     accented = has_diacritics(question)
@@ -484,9 +484,8 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     numbered = {words: min(found) for words, found in text.numbered().items()}
     titled = _TITLED.search(folded) if kind == "name" else None
     # the syllables that say what is asked ("vì sao") are not among the pairs
-    asking = {i for name, pattern in _KINDS if name == kind for m in pattern.finditer(folded)
-              for i in range(len(folded[:m.start()].split()), len(folded[:m.end()].split()))}
-    content = [i for i, key in enumerate(text.keys) if key not in _NOT_COUNTED and i not in asking]
+    asking = {i for start, end in asking_at for i in range(len(folded[:start].split()), len(folded[:end].split()))}
+    content = {i for i, key in enumerate(text.keys) if key not in _NOT_COUNTED and i not in asking}
     pairs = frozenset((text.folded[i], text.folded[i + 1]) for i in content if i + 1 in content
                       and not text.breaks[i + 1])
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
@@ -889,7 +888,9 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     kind = asked
     if asked.kind in _DATE_KINDS and setting:
         kind = dataclasses.replace(asked, numbers=asked.numbers | (setting - _dated_by(s, asked.words)))
-    in_sentence = holds_kind(s, kind, _Text.of(_sentence_around(sentence, context)))
+    # a clause is weighed among its sentence's clauses, read only for the kinds that need them
+    around = _Text.of(_sentence_around(sentence, context)) if asked.kind in _CLAUSED_KINDS else None
+    in_sentence = holds_kind(s, kind, around)
     # "Chuyên đề năm 2023" disagrees with a paragraph on "Chuyên đề năm 2024" that never writes 2023,
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
     clashes = _clashes(asked, c)
