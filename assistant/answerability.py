@@ -851,11 +851,14 @@ def _clashes(asked: Asked, text: _Text) -> set[str]:
     return {n for n in _dated_otherwise(asked, text) if n not in text.numbers}
 
 
-def _dated_otherwise(asked: Asked, text: _Text) -> set[str]:
+def _dated_otherwise(asked: Asked, text: _Text, unless: _Text | None = None) -> set[str]:
     """The question's numbers that ``text`` writes other numbers in place of, after the same two
-    words, even where it writes them elsewhere (``_clashes`` asks that it never does)."""
+    words, even where it writes them elsewhere (``_clashes`` asks that it never does); with
+    ``unless``, only those whose two words ``unless`` does not number itself."""
     written = text.numbered()
-    return {n for words, n in asked.numbered.items() if words in written and n not in written[words]}
+    own = unless.numbered() if unless else {}
+    return {n for words, n in asked.numbered.items() if words in written and n not in written[words]
+            and words not in own}
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
@@ -895,14 +898,16 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     # whatever the opening says; a paragraph on "Warsaw năm 1944" that writes "năm 1901" elsewhere does not.
     clashes = _clashes(asked, c)
     # The opening's numbers hold for the paragraph, but not one the opening dates otherwise: a report
-    # on "công tác … năm 2023" and "nhiệm vụ trọng tâm trong năm 2024" has no tasks of 2023.
+    # on "công tác … năm 2023" and "nhiệm vụ trọng tâm trong năm 2024" has no tasks of 2023; nor of
+    # 2025 where a paragraph that never dates its tasks writes "kỷ niệm … vào năm 2025".
     dated_otherwise = _dated_otherwise(asked, _Text.of(opening)) if opening else set()
+    redated = _dated_otherwise(asked, _Text.of(opening), unless=c) if opening else set()
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, kind)),
             _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
             _share(asked.numbers, lambda n: (n in c.numbers or (n in whole.numbers and n not in dated_otherwise))
-                   and n not in clashes),
+                   and n not in clashes and n not in redated),
             float(asked.period is None or _period(" ".join(s.folded)) in (None, asked.period))]
 
 

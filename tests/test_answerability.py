@@ -81,6 +81,17 @@ def test_a_year_the_opening_writes_of_something_else_does_not_date_the_paragraph
     assert features(results_of_2023, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
 
 
+def test_a_year_the_paragraph_writes_of_something_else_does_not_redate_what_the_opening_dates():
+    numbers_agree = FEATURES.index("numbers_context")
+    opening = "Báo cáo nhấn mạnh các nhiệm vụ trọng tâm trong năm 2024."
+    paragraph = "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm; kỷ niệm 50 năm Ngày Giải phóng vào năm 2025."
+    tasks_of_2025 = analyse("Nhiệm vụ trọng tâm năm 2025 của ngành tuyên giáo là gì?")
+    assert features(tasks_of_2025, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 0.0
+    # ... but a paragraph that dates the tasks itself does
+    paragraph = "Các nhiệm vụ trọng tâm năm 2025 gồm tổng kết nhiệm kỳ và chuẩn bị đại hội."
+    assert features(tasks_of_2025, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
+
+
 def test_a_year_is_not_an_amount_of_money():
     asked = analyse("Ngân sách quốc phòng năm 2024 là bao nhiêu?")
     assert not holds_kind(_Text.of("bước vào năm 2025, năm bản lề về quốc phòng"), asked)
