@@ -11,7 +11,7 @@ import pytest
 from assistant.answerability import FEATURES, Judge, _Text, analyse, can_answer, features, holds_kind
 from assistant.squad import perturb_question
 
-from conftest import assistant_over
+from conftest import ROOT, assistant_over
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -321,6 +321,20 @@ def test_a_sentence_that_cannot_hold_the_answer_gets_no_probability_whatever_its
 def test_the_shipped_judge_loads_and_names_its_training_data():
     judge = Judge.load()
     assert 0.0 < judge.threshold < judge.confident < 1.0 and len(judge.weights) == len(FEATURES)
+
+
+@pytest.mark.slow
+def test_the_shipped_judge_is_what_fit_judge_gives_from_the_repository(embedder):
+    from assistant.cli import parser
+    from assistant.training import fit_judge
+
+    # the files and seed ``assistant fit-judge`` uses by default, from the repository's root
+    args = parser().parse_args(["fit-judge"])
+    judge, _ = fit_judge([ROOT / f for f in args.benchmarks], embedder, seed=args.seed)
+    shipped = Judge.load()
+    assert judge.weights == pytest.approx(shipped.weights, abs=1e-6)
+    assert (judge.bias, judge.threshold, judge.confident) == pytest.approx(
+        (shipped.bias, shipped.threshold, shipped.confident), abs=1e-6)
 
 
 def test_a_judge_written_to_json_loads_back_with_both_thresholds(tmp_path):
