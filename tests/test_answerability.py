@@ -68,28 +68,27 @@ def test_a_year_the_paragraph_writes_agrees_even_beside_another_year_of_the_same
     assert features(asked, paragraph, paragraph, 0.9, 1, 1, 1, opening="Báo cáo năm 2023")[numbers_agree] == 0.0
 
 
-def test_a_year_the_opening_writes_of_something_else_does_not_date_the_paragraph():
-    numbers_agree = FEATURES.index("numbers_context")
-    opening = "Kết quả công tác dân vận năm 2023; nhấn mạnh các nhiệm vụ trọng tâm trong năm 2024."
-    paragraph = "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm."
-    tasks_of_2023 = analyse("Có bao nhiêu nhiệm vụ trọng tâm năm 2023?")
-    assert features(tasks_of_2023, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 0.0
-    tasks_of_2024 = analyse("Có bao nhiêu nhiệm vụ trọng tâm năm 2024?")
-    assert features(tasks_of_2024, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
-    results_of_2023 = analyse("Công tác dân vận năm 2023 đạt kết quả gì?")
-    paragraph = "Công tác dân vận đạt nhiều kết quả."
-    assert features(results_of_2023, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
+_REPORT_OPENING = "Kết quả công tác dân vận năm 2023; nhấn mạnh các nhiệm vụ trọng tâm trong năm 2024."
+_TASKS = "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm."
 
 
-def test_a_year_the_paragraph_writes_of_something_else_does_not_redate_what_the_opening_dates():
-    numbers_agree = FEATURES.index("numbers_context")
-    opening = "Báo cáo nhấn mạnh các nhiệm vụ trọng tâm trong năm 2024."
-    paragraph = "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm; kỷ niệm 50 năm Ngày Giải phóng vào năm 2025."
-    tasks_of_2025 = analyse("Nhiệm vụ trọng tâm năm 2025 của ngành tuyên giáo là gì?")
-    assert features(tasks_of_2025, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 0.0
+@pytest.mark.parametrize("question, paragraph, agrees", [
+    # the opening dates the tasks 2024: it has none of 2023 ...
+    ("Có bao nhiêu nhiệm vụ trọng tâm năm 2023?", _TASKS, False),
+    ("Có bao nhiêu nhiệm vụ trọng tâm năm 2024?", _TASKS, True),
+    # ... though the 2023 it writes of "công tác dân vận" still holds for that
+    ("Công tác dân vận năm 2023 đạt kết quả gì?", "Công tác dân vận đạt nhiều kết quả.", True),
+    # a year the paragraph writes of something else does not redate the tasks ...
+    ("Nhiệm vụ trọng tâm năm 2025 của ngành tuyên giáo là gì?",
+     "Ngành tuyên giáo tập trung thực hiện 5 nhiệm vụ trọng tâm; kỷ niệm 50 năm Ngày Giải phóng vào năm 2025.", False),
     # ... but a paragraph that dates the tasks itself does
-    paragraph = "Các nhiệm vụ trọng tâm năm 2025 gồm tổng kết nhiệm kỳ và chuẩn bị đại hội."
-    assert features(tasks_of_2025, paragraph, paragraph, 0.9, 1, 1, 1, opening=opening)[numbers_agree] == 1.0
+    ("Nhiệm vụ trọng tâm năm 2025 của ngành tuyên giáo là gì?",
+     "Các nhiệm vụ trọng tâm năm 2025 gồm tổng kết nhiệm kỳ và chuẩn bị đại hội.", True),
+])
+def test_a_year_the_opening_dates_something_with_holds_for_it_unless_the_paragraph_dates_it_itself(
+        question, paragraph, agrees):
+    row = features(analyse(question), paragraph, paragraph, 0.9, 1, 1, 1, opening=_REPORT_OPENING)
+    assert row[FEATURES.index("numbers_context")] == float(agrees)
 
 
 def test_a_year_is_not_an_amount_of_money():
