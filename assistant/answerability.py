@@ -458,10 +458,10 @@ def analyse(question: str, typed: str | None = None) -> Asked:
             continue
         kind, asking_at = name, [m.span() for m in pattern.finditer(folded)]
         break
-    pairs = set(zip(text.keys, text.keys[1:]))
+    key_pairs = set(zip(text.keys, text.keys[1:]))
     accented = has_diacritics(question)
-    money_words = set(text.keys) - {key for pair in pairs & _NOT_MONEY for key in pair}
-    if kind == "count" and (_MONEY_ASKED & money_words or _MONEY_ASKED & pairs
+    money_words = set(text.keys) - {key for pair in key_pairs & _NOT_MONEY for key in pair}
+    if kind == "count" and (_MONEY_ASKED & money_words or _MONEY_ASKED & key_pairs
                             or _MONEY_FOLDED & set(zip(text.folded, text.folded[1:]))):
         kind = "amount"
     counted: tuple[str, ...] = ()
@@ -589,8 +589,9 @@ def _holds_in_its_clause(text: _Text, asked: Asked, holds: Callable[[_Text, Aske
     the body is not the Chuyên đề's author. Reports list their tasks so; the benchmarks' sentences
     seldom do.
     """
-    most = max(_pairs_held(clause, asked) for clause in _clauses(sentence))
-    return any(2 * _pairs_held(clause, asked) >= most and holds(clause, asked) for clause in _clauses(text))
+    clauses = _clauses(text)
+    most = max(_pairs_held(clause, asked) for clause in (clauses if sentence is text else _clauses(sentence)))
+    return any(2 * _pairs_held(clause, asked) >= most and holds(clause, asked) for clause in clauses)
 
 
 def kind_check(question: str, typed: str | None = None) -> Callable[[str], bool] | None:
@@ -900,8 +901,9 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     # The opening's numbers hold for the paragraph, but not one the opening dates otherwise: a report
     # on "công tác … năm 2023" and "nhiệm vụ trọng tâm trong năm 2024" has no tasks of 2023; nor of
     # 2025 where a paragraph that never dates its tasks writes "kỷ niệm … vào năm 2025".
-    dated_otherwise = _dated_otherwise(asked, _Text.of(opening)) if opening else set()
-    redated = _dated_otherwise(asked, _Text.of(opening), unless=c) if opening else set()
+    opened = _Text.of(opening) if opening else None
+    dated_otherwise = _dated_otherwise(asked, opened) if opened else set()
+    redated = _dated_otherwise(asked, opened, unless=c) if opened else set()
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, kind)),
             _names_held(asked, s), _names_held(asked, whole),

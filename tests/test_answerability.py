@@ -204,8 +204,6 @@ def test_a_date_answers_only_in_the_clause_about_what_is_asked():
 
 
 def test_who_is_answered_by_a_name_in_the_clause_about_what_is_asked_not_inside_a_title():
-    from assistant.answerability import features
-
     kind_in_sentence = FEATURES.index("kind_sentence")
     asked = analyse("Ai là tác giả của Chuyên đề năm 2024?")
     sentence = ("Thực hiện Kết luận 01 của Bộ Chính trị; triển khai Chuyên đề năm 2024 “Học tập và làm theo "
