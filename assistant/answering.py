@@ -13,10 +13,11 @@ from typing import Callable
 
 import numpy as np
 
-from .answerability import (FEATURES, Judge, about_another, analyse, candidate_rows, holds_every_name,
-                            holds_what_is_asked, kind_check, unwritten_as_asked)
+from .answerability import (FEATURES, Judge, about_another, candidate_rows, holds_every_name, holds_what_is_asked,
+                            unwritten_as_asked)
 from .chunking import Chunk
 from .config import ASKED_FOR, NOT_FOUND, NOT_FOUND_NOT_STATED, NOT_FOUND_UNWRITTEN, WEAK_MATCH, Settings
+from .questions import analyse, kind_check
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
 from .vietnamese import content_keys, fold, nfc, prepare, syllable_keys, tokenize
@@ -179,7 +180,7 @@ def _sentence_spans(units: list[ScoredUnit], data: IndexData, settings: Settings
 
     A neighbour of a passage that scores nearly as well joins it; a short sentence is
     widened (``_widen``), a passage that cannot hold what the question asks for takes in a
-    neighbouring sentence that can (``holds``: ``answerability.kind_check``), and a sentence
+    neighbouring sentence that can (``holds``: ``questions.kind_check``), and a sentence
     opening a list runs through it (``_complete_list``), but never into another passage: no
     sentence is quoted twice, and the first passages do not depend on how many are asked for.
     """

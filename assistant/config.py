@@ -15,7 +15,7 @@ NOT_FOUND_UNWRITTEN = NOT_FOUND + " Không tài liệu nào nhắc đến {names
 #: the not-found message for a question asking for a kind of thing (``ASKED_FOR``) that none of the
 #: nearest sentences, nor their paragraphs, states
 NOT_FOUND_NOT_STATED = NOT_FOUND + " Những đoạn gần nhất với câu hỏi không nêu {what} mà câu hỏi cần."
-#: what each kind of question asks for (``answerability.analyse``), as that message names it
+#: what each kind of question asks for (``questions.analyse``), as that message names it
 ASKED_FOR = {"count": "con số", "percent": "tỷ lệ", "amount": "số tiền", "ordinal": "thứ tự (lần thứ mấy)",
              "day": "ngày", "year": "năm", "month": "tháng", "time": "thời điểm",
              "duration": "khoảng thời gian", "person": "người hay cơ quan", "role": "chức vụ",

@@ -53,7 +53,7 @@ def test_a_question_asking_for_no_kind_of_thing_gets_the_fixed_not_found_alone(r
 
 
 def test_every_kind_of_question_has_a_name_for_the_not_found_message():
-    from assistant.answerability import _HOLDERS
+    from assistant.questions import _HOLDERS
     from assistant.config import ASKED_FOR
 
     assert set(ASKED_FOR) == set(_HOLDERS)
