@@ -26,8 +26,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .questions import (CLAUSED_KINDS, DATE_KINDS, DATE_WORDS, Asked, Text, analyse, dated_by, holds_kind,
-                        number_of, period_of, spelt_alike)
+from .questions import (CLAUSED_KINDS, DATE_KINDS, DATE_WORDS, SENTENCE_END, Asked, Text, analyse, dated_by,
+                        holds_kind, number_of, period_of, spelt_alike)
 from .vietnamese import tokenize
 
 JUDGE_FILE = Path(__file__).with_name("judge.json")
@@ -106,16 +106,13 @@ def _dated_otherwise(asked: Asked, text: Text, unless: Text | None = None) -> se
             and words not in own}
 
 
-_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
-
-
 def _sentence_around(unit: str, context: str) -> str:
     """The whole sentence of ``context`` that ``unit`` (a sentence or a clause of one) stands in."""
     at = context.find(unit)
     if at < 0:
         return unit
-    ends_before = [m.end() for m in _SENTENCE_END.finditer(context, 0, at)]
-    after = _SENTENCE_END.search(context, at + len(unit.rstrip(".!?… \n")))
+    ends_before = [m.end() for m in SENTENCE_END.finditer(context, 0, at)]
+    after = SENTENCE_END.search(context, at + len(unit.rstrip(".!?… \n")))
     return context[ends_before[-1] if ends_before else 0:after.end() if after else len(context)]
 
 

@@ -720,10 +720,29 @@ def _holds_reason(text: Text, asked: Asked) -> bool:
     (True, False)
     >>> holds("Tăng cường quản lý để phóng viên hoạt động đúng; thực hiện chuyển đổi số.")
     False
+
+    Read in a paragraph, an aim answers for what comes before it in its own sentence: "Thành phố
+    đẩy mạnh chuyển đổi số. Rà soát cán bộ để tham mưu …" gives no reason for "chuyển đổi số".
+
+    >>> holds("Thành phố đẩy mạnh chuyển đổi số. Rà soát cán bộ để tham mưu.")
+    False
     """
+    sentences = _sentences(text)
+    if len(sentences) > 1:
+        return any(_holds_reason(sentence, asked) for sentence in sentences)
     return any(_words_at(text, i, _REASONS)
                and (i == 0 or not _words_at(text, i, _AIMS) or _follows(text, i, asked))
                for i in range(len(text.folded)))
+
+
+#: where a sentence ends: its closing mark before a space, or a line break (a heading's)
+SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
+def _sentences(text: Text) -> list[Text]:
+    """The sentences of ``text`` (a paragraph, maybe under its heading); ``text`` itself when it is one."""
+    parts = [part for part in SENTENCE_END.split(text.raw) if part.strip()]
+    return [text] if len(parts) <= 1 else [Text.of(part) for part in parts]
 
 
 def _follows(text: Text, i: int, asked: Asked) -> bool:

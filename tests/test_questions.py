@@ -193,6 +193,18 @@ def test_an_aim_answers_why_only_for_what_comes_before_it():
     assert not holds_kind(Text.of("Tăng cường quản lý để phóng viên hoạt động đúng tôn chỉ."), asked)
 
 
+def test_in_a_paragraph_an_aim_answers_why_only_for_what_comes_before_it_in_its_own_sentence():
+    asked = analyse("Vì sao phải chuẩn bị thật tốt đại hội đảng bộ các cấp?")
+    # the report's paragraph: the first aim is of "chuẩn bị các điều kiện" and names the congresses
+    # after it; the second, in the next sentence, is the aim of reviewing the cadres
+    paragraph = ("Ngành Tổ chức xây dựng Đảng thành phố cũng phải chủ động tham mưu cấp ủy chuẩn bị các điều kiện "
+                 "cần thiết để lãnh đạo, chỉ đạo chuẩn bị tổ chức Đại hội Đảng bộ các cấp. Rà soát, đánh giá tổng "
+                 "thể đội ngũ cán bộ các cấp để chủ động tham mưu chuẩn bị nhân sự cho Đại hội Đảng bộ các cấp.")
+    assert not holds_kind(Text.of(paragraph), asked)
+    assert holds_kind(Text.of("Thành phố có nhiều sự kiện. Phải chuẩn bị thật tốt đại hội đảng bộ các cấp "
+                              "để tạo nền tảng cho nhiệm kỳ mới."), asked)
+
+
 def test_a_numbered_time_is_no_name_but_a_numbered_document_is():
     assert analyse("Học lại lần thứ 2 có phải đóng học phí không?").names == ()
     assert analyse("Kết luận 14 quy định gì?").names == (("ket", "luan", "14"),)
