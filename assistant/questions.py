@@ -343,9 +343,12 @@ def _title_length(question: "Text", i: int) -> int:
 
 def _ends_name(question: "Text", run: list[int]) -> bool:
     """Whether the lower-case syllable closing ``run`` belongs to the name: the "ủy" of a party
-    committee after a capitalised word, or the unit the title before it heads."""
+    committee after a capitalised word, the second syllable of a body written so ("Trung ương",
+    "Chính phủ", "Quốc hội": "Trung" alone is the "trung" of "tập trung"), or the unit the title
+    before it heads."""
     last = run[-1]
-    if question.keys[last] == _COMMITTEE and question.capital[last - 1]:
+    if question.capital[last - 1] and (question.keys[last] == _COMMITTEE
+                                       or question.folded[last - 1:last + 1] in _BODY_OWNERS):
         return True
     return _unit_after_title(question, run[:-1], last)
 

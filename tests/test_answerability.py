@@ -155,9 +155,9 @@ def test_an_answer_whose_first_quote_the_judge_does_not_accept_comes_with_the_ca
     from assistant import Assistant
     from assistant.answerability import candidate_rows, holds_every_name
 
-    # The report's sentence on the centre revising its texts is quoted first for its retrieval score;
-    # the sentence the judge accepts ("… để đội ngũ cán bộ …") gives a reason for something else.
-    question = "Vì sao Trung ương sửa đổi các văn bản về công tác cán bộ?"
+    # The report's sentence on the Chuyên đề is quoted first for its retrieval score, and writes no
+    # other year; the sentence the judge accepts ("… vào năm 2025") dates something else.
+    question = "Chuyên đề năm 2024 được triển khai đến hết năm nào?"
     judge = report_assistant.judge
     retrieval = report_assistant.retriever.retrieve(question)
     rows = candidate_rows(question, retrieval, report_assistant.data)

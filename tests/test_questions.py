@@ -66,6 +66,14 @@ def test_a_party_committee_keeps_its_lower_case_uy_so_a_phrase_in_lower_case_is_
     assert Text.of("Ban Tổ chức Thành ủy cũng đã tham mưu Ban Thường vụ Thành ủy.").holds(asked.names[0])
 
 
+def test_a_body_written_with_a_lower_case_second_syllable_keeps_it_so_a_common_word_is_no_such_body():
+    asked = analyse("Kết luận 14 được ban hành theo văn bản nào của Trung ương?")
+    assert ("trung", "uong") in asked.names
+    assert not Text.of("Ngành tuyên giáo tiếp tục tập trung triển khai Kết luận 14.").holds(("trung", "uong"))
+    assert Text.of("Thời gian qua, Trung ương, Bộ Chính trị đã ban hành nhiều văn bản.").holds(("trung", "uong"))
+    assert ("chinh", "phu") in analyse("Nghị định 73 của Chính phủ có hiệu lực từ khi nào?").names
+
+
 def test_a_title_typed_without_diacritics_is_still_a_title_but_a_school_is_not():
     assert analyse("Ai la Chu tich nuoc?").offices == (("chu", "tich"),)
     assert analyse("Giam doc So Thong tin va Truyen thong la ai?").offices == (("giam", "doc", "so", "thong"),)
