@@ -52,6 +52,18 @@ def test_a_year_the_opening_dates_something_with_holds_for_it_unless_the_paragra
     assert row[FEATURES.index("numbers_context")] == float(agrees)
 
 
+@pytest.mark.parametrize("question, agrees", [
+    ("Năm 2023 ngành tuyên giáo đã thực hiện chuyển đổi số ra sao?", False),  # the opening's 2023 is of "dân vận"
+    ("Năm 2024 ngành tuyên giáo thực hiện chuyển đổi số thế nào?", True),  # the report is set in 2024
+])
+def test_a_year_opening_the_question_holds_through_the_opening_only_when_all_of_the_document_is_set_then(
+        question, agrees):
+    paragraph = "Tập trung thực hiện chuyển đổi số trong công tác tuyên giáo."
+    row = features(analyse(question), paragraph, paragraph, 0.9, 1, 1, 1, opening=_REPORT_OPENING,
+                   setting=frozenset({"2024"}))  # the report's ``setting_dates``
+    assert row[FEATURES.index("numbers_context")] == float(agrees)
+
+
 def test_a_title_asked_about_must_be_held_whatever_other_names_the_question_writes():
     from assistant.answerability import features
 
