@@ -48,7 +48,9 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
     ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
-    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"),
+    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"  # and "ở (những) quận nào", "tại quốc gia nào"
+              r"|\b(o|tai) (nhung |cac )?(thanh pho|tinh|quan|huyen|xa|phuong|nuoc|quoc gia|vung|mien|khu vuc|khu"
+              r"|dia phuong|chau luc|thi xa|lang) nao\b"),
     ("name", r"\bten (la |goi la )?gi\b|\bten goi\b|\b(chu de|khau hieu|phuong cham|tieu de|ten)\b.*\bla gi\b"
              r"|\bwhat is the name\b"),
     ("reason", r"\b(tai sao|vi sao|li do|nguyen nhan|why)\b"),

@@ -27,6 +27,8 @@ from assistant.questions import Text, analyse, holds_kind
     ("Công tác tuyên giáo cần làm gì?", None),
     ("Năm 2024 cần chuẩn bị thật tốt đại hội nào?", None),  # "hội nào" folds like "hồi nào" (when)
     ("Hồi nào thành phố tổ chức đại hội?", "time"),
+    ("Chương trình được triển khai ở những quận nào?", "place"),  # which district: a place
+    ("Học bổng được xét trên cơ sở nào?", None),  # on which basis: no place
 ])
 def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind):
     assert analyse(question).kind == kind
