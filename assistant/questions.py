@@ -114,7 +114,9 @@ def _spellings(words) -> tuple[frozenset, frozenset]:
 _ROLES, _HEADS = _spellings(_ROLE_WORDS), _spellings(_HEAD_WORDS)
 _LOCATIVES, _PLACE_NOUNS = _spellings(_LOCATIVE_WORDS), _spellings(_PLACE_NOUN_WORDS)
 _REASONS = _spellings(_REASON_WORDS)
-_AIMS = _spellings(("để", "nhằm", "mục đích"))  # an aim of what comes before it (``_holds_reason``)
+# an aim or a cause of what comes before it (``_holds_reason``): "X để Y", "X vì Y", "X do Y"
+_OF_WHAT_COMES_BEFORE = _spellings(("để", "nhằm", "mục đích", "vì", "do", "bởi", "nhờ"))
+_THEREFORE = _spellings(("đó", "vậy", "thế"))  # after "do", "vì": "do đó", "vì vậy" give the reason for what follows
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -716,9 +718,11 @@ def _holds_reason(text: Text, asked: Asked) -> bool:
     """A word that gives a reason or an aim ("vì", "do", "để", "nhằm", "nguyên nhân"), by its accented
     key: "đo lường", "Đó là", "chuyên đề", "quản lý" and "cá nhân" give none.
 
-    An aim ("để", "nhằm", "mục đích") is the aim of what comes before it, so it answers only when
-    it follows what the question asks about, or opens the text ("Để …, thành phố …"): in "rà soát
-    đội ngũ cán bộ để tham mưu … đảm bảo cơ cấu cán bộ trẻ" it is no reason for "đảm bảo cơ cấu".
+    An aim or a cause ("để", "nhằm", "vì", "do" …) is the aim or cause of what comes before it, so
+    it answers only when it follows what the question asks about, or opens the text ("Để …, thành
+    phố …"): in "rà soát đội ngũ cán bộ để tham mưu … đảm bảo cơ cấu cán bộ trẻ" it is no reason for
+    "đảm bảo cơ cấu"; in "… thực hiện Nghị định 73 của Chính phủ quy định về … dám chịu trách nhiệm
+    vì lợi ích chung" no reason why the Chính phủ issued it (``_follows``).
 
     >>> holds = lambda text: _holds_reason(Text.of(text), analyse("Vì sao phải chuyển đổi số?"))
     >>> holds("Chuyển đổi số để nâng cao hiệu quả."), holds("Đó là chương trình đo lường bằng sản phẩm.")
@@ -735,9 +739,20 @@ def _holds_reason(text: Text, asked: Asked) -> bool:
     sentences = _sentences(text)
     if len(sentences) > 1:
         return any(_holds_reason(sentence, asked) for sentence in sentences)
-    return any(_words_at(text, i, _REASONS)
-               and (i == 0 or not _words_at(text, i, _AIMS) or _follows(text, i, asked))
-               for i in range(len(text.folded)))
+    return any(_gives_reason_at(text, i, asked) for i in range(len(text.folded)))
+
+
+def _gives_reason_at(text: Text, i: int, asked: Asked) -> bool:
+    """Syllable ``i`` gives a reason for what the question asks about: a reason word, and for an aim
+    or a cause, one that follows what is asked (or opens the text); "do đó", "vì vậy" (therefore)
+    give the reason for what comes after them."""
+    if not _words_at(text, i, _REASONS):
+        return False
+    if i == 0 or not _words_at(text, i, _OF_WHAT_COMES_BEFORE):
+        return True
+    if i + 1 < len(text.folded) and _words_at(text, i + 1, _THEREFORE):
+        return _follows(text, i + 1, asked, after=True)
+    return _follows(text, i, asked)
 
 
 #: where a sentence ends: its closing mark before a space, or a line break (a heading's)
@@ -750,12 +765,16 @@ def _sentences(text: Text) -> list[Text]:
     return [text] if len(parts) <= 1 else [Text.of(part) for part in parts]
 
 
-def _follows(text: Text, i: int, asked: Asked) -> bool:
-    """Syllable ``i`` of ``text`` comes after most of the question's pairs of words that ``text`` holds
-    (after each one's first place); not when it holds none of them, as then nothing says whose aim it is."""
+def _follows(text: Text, i: int, asked: Asked, after: bool = False) -> bool:
+    """Syllable ``i`` of ``text`` comes after (with ``after``: before) most of the question's pairs of
+    words that ``text`` holds (each one's first place); not when it holds none of them, as then
+    nothing says whose aim it is.
+    Pairs inside the names the question writes do not count: a name says which thing is asked about,
+    not what was done ("Vì sao Chính phủ ban hành Nghị định 73?" asks why it was issued)."""
     pairs = list(zip(text.folded, text.folded[1:]))
-    first = [pairs.index(pair) for pair in asked.pairs if pair in pairs]
-    return bool(first) and 2 * sum(place < i for place in first) >= len(first)
+    named = {pair for name in asked.names for pair in zip(name, name[1:])}
+    first = [pairs.index(pair) for pair in asked.pairs - named if pair in pairs]
+    return bool(first) and 2 * sum((place > i) if after else (place < i) for place in first) >= len(first)
 
 
 _DOCUMENT_WORDS = frozenset(tuple(name.split()) for name in _NAMED_DOCUMENTS)
