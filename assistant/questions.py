@@ -33,6 +33,10 @@ _NAMED_DOCUMENTS = ("qui dinh", "qui che", "ket luan", "nghi dinh", "nghi quyet"
                     "phap lenh", "dao luat", "dinh luat", "hien phap", "hiep uoc", "hiep dinh", "cong uoc", "luat",
                     "dieu", "khoan")
 
+# Places a question asks which of ("ở những quận nào"), folded
+_PLACE_ASKED = ("(thanh pho|tinh|quan|huyen|xa|phuong|nuoc|quoc gia|vung|mien|khu vuc|khu|dia phuong|chau luc"
+                "|thi xa|lang)")
+
 # What a question asks for, matched on its folded text (as ``vietnamese`` folds it: a final "y" after
 # a consonant reads "i", so "tỷ lệ" is "ti le" and "lý do" "li do"). Order matters: the first match wins.
 _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
@@ -48,9 +52,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
     ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
-    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"  # and "ở (những) quận nào", "tại quốc gia nào"
-              r"|\b(o|tai) (nhung |cac )?(thanh pho|tinh|quan|huyen|xa|phuong|nuoc|quoc gia|vung|mien|khu vuc|khu"
-              r"|dia phuong|chau luc|thi xa|lang) nao\b"),
+    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"  # and "ở (những) quận(, huyện) nào", "tại quốc gia nào"
+              rf"|\b(o|tai) (nhung |cac )?{_PLACE_ASKED}(,? (va |hoac )?{_PLACE_ASKED})? nao\b"),
     ("name", r"\bten (la |goi la )?gi\b|\bten goi\b|\b(chu de|khau hieu|phuong cham|tieu de|ten)\b.*\bla gi\b"
              r"|\bwhat is the name\b"),
     ("reason", r"\b(tai sao|vi sao|li do|nguyen nhan|why)\b"),

@@ -28,6 +28,7 @@ from assistant.questions import Text, analyse, holds_kind
     ("Năm 2024 cần chuẩn bị thật tốt đại hội nào?", None),  # "hội nào" folds like "hồi nào" (when)
     ("Hồi nào thành phố tổ chức đại hội?", "time"),
     ("Chương trình được triển khai ở những quận nào?", "place"),  # which district: a place
+    ("Chuyên đề được học tập ở những quận, huyện nào?", "place"),
     ("Học bổng được xét trên cơ sở nào?", None),  # on which basis: no place
 ])
 def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind):
