@@ -147,13 +147,13 @@ def features(asked: Asked, sentence: str, context: str, dense: float, coverage: 
     redated = _dated_otherwise(asked, opened, unless=c) if opened else set()
     # A number the question writes with no words before it ("Năm 2023 ngành tuyên giáo …") says nothing
     # of what it dates: the opening's holds for the paragraph only when all of the document is set then.
-    dated = set(asked.numbered.values())
+    worded = set(asked.numbered.values())
     return [dense, coverage, phrase, context_coverage, float(typed),
             float(typed and in_sentence), float(typed and not in_sentence and holds_kind(c, kind)),
             _names_held(asked, s), _names_held(asked, whole),
             _share(asked.numbers, lambda n: n in s.numbers),
             _share(asked.numbers, lambda n: (n in c.numbers or (n in whole.numbers and n not in dated_otherwise
-                                                                 and (n in dated or n in setting)))
+                                                                 and (n in worded or n in setting)))
                    and n not in clashes and n not in redated),
             float(asked.period is None or period_of(" ".join(s.folded)) in (None, asked.period))]
 

@@ -52,7 +52,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
     ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
-    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"  # and "ở (những) quận(, huyện) nào", "tại quốc gia nào"
+    # and "ở (những) quận(, huyện) nào", "tại quốc gia nào"
+    ("place", r"\b(o dau|tai dau|noi nao|dia diem nao|where)\b"
               rf"|\b(o|tai) (nhung |cac )?{_PLACE_ASKED}(,? (va |hoac )?{_PLACE_ASKED})? nao\b"),
     ("name", r"\bten (la |goi la )?gi\b|\bten goi\b|\b(chu de|khau hieu|phuong cham|tieu de|ten)\b.*\bla gi\b"
              r"|\bwhat is the name\b"),
@@ -119,7 +120,8 @@ _LOCATIVES, _PLACE_NOUNS = _spellings(_LOCATIVE_WORDS), _spellings(_PLACE_NOUN_W
 _REASONS = _spellings(_REASON_WORDS)
 # an aim or a cause of what comes before it (``_holds_reason``): "X để Y", "X vì Y", "X do Y"
 _OF_WHAT_COMES_BEFORE = _spellings(("để", "nhằm", "mục đích", "vì", "do", "bởi", "nhờ"))
-_THEREFORE = _spellings(("đó", "vậy", "thế"))  # after "do", "vì": "do đó", "vì vậy" give the reason for what follows
+# after "do", "vì": "do đó", "vì vậy" (therefore) give the reason for what follows them
+_THEREFORE = _spellings(("đó", "vậy", "thế"))
 
 # Capitalised words that open the names of bodies and places, not of people.
 _BODIES = frozenset("ban bo so dang thanh uy hoi dai trung chinh nha quoc vien truong cong mat tinh quan huyen "
@@ -754,7 +756,7 @@ def _gives_reason_at(text: Text, i: int, asked: Asked) -> bool:
     if i == 0 or not _words_at(text, i, _OF_WHAT_COMES_BEFORE):
         return True
     if i + 1 < len(text.folded) and _words_at(text, i + 1, _THEREFORE):
-        return _follows(text, i + 1, asked, after=True)
+        return _follows(text, i + 1, asked, precedes=True)
     return _follows(text, i, asked)
 
 
@@ -768,16 +770,17 @@ def _sentences(text: Text) -> list[Text]:
     return [text] if len(parts) <= 1 else [Text.of(part) for part in parts]
 
 
-def _follows(text: Text, i: int, asked: Asked, after: bool = False) -> bool:
-    """Syllable ``i`` of ``text`` comes after (with ``after``: before) most of the question's pairs of
-    words that ``text`` holds (each one's first place); not when it holds none of them, as then
-    nothing says whose aim it is.
+def _follows(text: Text, i: int, asked: Asked, precedes: bool = False) -> bool:
+    """Syllable ``i`` of ``text`` comes after most of the question's pairs of words that ``text`` holds
+    (each one's first place), or with ``precedes`` before most of them; not when it holds none of
+    them, as then nothing says whose aim it is.
+
     Pairs inside the names the question writes do not count: a name says which thing is asked about,
     not what was done ("Vì sao Chính phủ ban hành Nghị định 73?" asks why it was issued)."""
     pairs = list(zip(text.folded, text.folded[1:]))
     named = {pair for name in asked.names for pair in zip(name, name[1:])}
     first = [pairs.index(pair) for pair in asked.pairs - named if pair in pairs]
-    return bool(first) and 2 * sum((place > i) if after else (place < i) for place in first) >= len(first)
+    return bool(first) and 2 * sum((place > i) if precedes else (place < i) for place in first) >= len(first)
 
 
 _DOCUMENT_WORDS = frozenset(tuple(name.split()) for name in _NAMED_DOCUMENTS)
