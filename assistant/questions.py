@@ -25,7 +25,7 @@ from typing import Callable
 
 from rapidfuzz.distance import OSA
 
-from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, syllable_keys, tokenize
+from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, request_length, syllable_keys, tokenize
 
 # Words that open the name of a law, a rule or a part of one ("Nghị định 73", "Luật Giáo dục", "Điều 14"),
 # folded; "mục" is left out, as "mức" folds to it too.
@@ -64,6 +64,24 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
 # (when): "đại hội nào", "Quốc hội nào" ask which congress or body.
 _ACCENTED_ONLY = {"count": ("may", syllable_keys("mấy")[0]), "person": ("ai", syllable_keys("ai")[0]),
                   "time": ("hoi nao", syllable_keys("hồi")[0])}
+
+# What a request asks for ("Nêu …", "Cho biết …": ``request_length``) is the noun right after it, folded:
+# "Cho biết ngày ban hành …", "Nêu số lượng đảng viên …".
+_REQUESTED: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
+    ("amount", r"(kinh phi|ngan sach|chi phi|so tien|muc luong|muc phi|hoc phi|le phi)\b"),
+    ("count", r"(tong )?so( luong| lieu)?\b(?! (sanh|voi|hoa)\b)"),  # not "so sánh", "số hoá"
+    ("percent", r"ti le\b"),
+    ("day", r"ngay\b"),
+    ("year", r"nam (?=(ban hanh|thanh lap|to chuc|dien ra|bat dau|ket thuc|ra doi|ki ket|thong qua)\b)"),
+    ("time", r"(moc )?thoi (gian|diem|han)\b"),
+    ("place", r"(dia diem|dia chi|noi)\b"),
+    ("person", r"(ho (va )?ten|ten nguoi|nguoi dung dau)\b"),
+    ("name", r"ten( goi)?\b"),
+    ("document", r"van ban\b"),
+))
+_ARTICLE = re.compile(r"((cac|nhung|mot|toan bo) )?")  # "Liệt kê các văn bản …"
+_NUMBER_KEY = syllable_keys("số")[0]
+
 
 def _keyed(words) -> frozenset:
     """Accented matching keys of ``words``: a key for one syllable, a tuple of keys for two or more."""
@@ -461,6 +479,9 @@ def analyse(question: str, typed: str | None = None) -> Asked:
             continue
         kind, asking_at = name, [m.span() for m in pattern.finditer(folded)]
         break
+    counted_at = None
+    if kind is None:
+        kind, asking_at, counted_at = _requested(typed or question, folded)
     key_pairs = set(zip(text.keys, text.keys[1:]))
     accented = has_diacritics(question)
     money_words = set(text.keys) - {key for pair in key_pairs & _NOT_MONEY for key in pair}
@@ -471,7 +492,9 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     subject: frozenset[str] = frozenset()
     if kind == "count":
         words, keys = text.folded, (text.keys if accented else text.folded)
-        for i, word in enumerate(words):
+        if counted_at is not None:
+            counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, keys[counted_at:counted_at + 2]))
+        for i, word in enumerate(words if counted_at is None else ()):
             if (word == "nhieu" and i and words[i - 1] == "bao") or text.keys[i] == _ACCENTED_ONLY["count"][1]:
                 counted = tuple(itertools.takewhile(lambda key: key not in _NOT_COUNTED, keys[i + 1:i + 3]))
                 if not counted and word == "nhieu":
@@ -493,6 +516,39 @@ def analyse(question: str, typed: str | None = None) -> Asked:
                       and not text.breaks[i + 1])
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
                  tuple(titled.group().split()) if titled else (), period_of(folded), tuple(offices), subject, pairs)
+
+
+def _requested(typed: str, folded: str) -> tuple[str | None, list[tuple[int, int]], int | None]:
+    """The kind a request asks for ("Cho biết ngày ban hành Kết luận 01": a day), the span of the
+    question's ``folded`` words that asks it, and where what a count counts begins ("Nêu số lượng
+    đảng viên").
+
+    The request is read as the user ``typed`` it: "neu" read "nếu" by the index's words is still "nêu".
+
+    >>> _requested("Nêu số cán bộ trẻ", "neu so can bo tre")
+    ('count', [(0, 6)], 2)
+    >>> _requested("Nếu số cán bộ trẻ tăng thì sao?", "neu so can bo tre tang thi sao")[0]
+    """
+    tokens = tokenize(prepare(typed))
+    n = request_length(tokens)
+    words = folded.split()
+    if not n or [t.folded for t in tokens[:n]] != words[:n]:
+        return None, [], None
+    start = len(" ".join(words[:n])) + 1
+    start += len(_ARTICLE.match(folded, start).group())
+    for kind, pattern in _REQUESTED:
+        noun = pattern.match(folded, start)
+        if not noun:
+            continue
+        end = len(folded[:noun.end()].split())
+        # "Sở" is a department; typed without diacritics "so" may be one: only "số lượng", "số liệu", "tổng số" count
+        so = next((t.key for t in tokens[n:end] if t.folded == "so"), _NUMBER_KEY)
+        plain = so == "so" and bool({"luong", "lieu", "tong"} & set(words[n:end]))
+        if kind == "count" and not (so == _NUMBER_KEY or plain):
+            return None, [], None
+        # what "số liệu" (figures) counts is not named: any number but a date will do
+        return kind, [(0, noun.end())], end if kind == "count" and "lieu" not in words[n:end] else None
+    return None, [], None
 
 
 # The time a question or sentence is about: what lies ahead ("nhiệm vụ thời gian tới") or what is

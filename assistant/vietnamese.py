@@ -286,9 +286,30 @@ def matching_terms(text: str, accented: bool = True) -> list[str]:
 _STOP_KEYS = frozenset(syllable_keys(w)[0] for w in STOPWORDS)
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 
+# A request in place of a question word, folded: "Nêu …", "Hãy cho biết …", "Cho tôi hỏi …", "Liệt kê …".
+_REQUEST = re.compile(r"((xin|vui long|ban|anh|chi|em) )*(hay )?(cho (toi |em |minh |chung toi )?(hoi|biet)"
+                      r"|neu( ro| len)?|liet ke|trinh bay|xac dinh|tra cuu|tim)( ve| giup| ho)? ")
+# ... whose words typed with diacritics must be these: "Nếu …" (if) opens no request
+_REQUEST_KEYS = {"neu": syllable_keys("nêu")[0], "tim": syllable_keys("tìm")[0]}
+
+
+def request_length(tokens: list[Token]) -> int:
+    """How many of a question's first ``tokens`` make a request in place of a question word, else 0.
+
+    >>> request_length(tokenize("Hãy cho biết chức vụ của đồng chí Khuê.")), request_length(tokenize("Nếu có thì sao?"))
+    (3, 0)
+    """
+    match = _REQUEST.match(" ".join(t.folded for t in tokens) + " ")
+    if not match:
+        return 0
+    n = len(match.group().split())
+    typed_otherwise = any(t.folded in _REQUEST_KEYS and t.key not in (t.folded, _REQUEST_KEYS[t.folded])
+                          for t in tokens[:n])
+    return 0 if typed_otherwise else n
+
 
 def content_keys(text: str) -> set[str]:
-    """Folded keys of the words that carry meaning (question words dropped).
+    """Folded keys of the words that carry meaning (question words and an opening request dropped).
 
     Stop words are recognised by their accented key, so "trọng" stays while
     "trong" goes; a text without diacritics can only be judged folded. English
@@ -299,6 +320,7 @@ def content_keys(text: str) -> set[str]:
     """
     accented = has_diacritics(text)
     tokens = tokenize(prepare(text))
+    tokens = tokens[request_length(tokens):]  # "Cho biết …" asks as "… là gì?" does
     if accented:
         return {t.folded for t in tokens if t.key not in _STOP_KEYS}
     stop = _STOP_FOLDED

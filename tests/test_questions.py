@@ -35,6 +35,31 @@ def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind
     assert analyse(question).kind == kind
 
 
+
+@pytest.mark.parametrize("question, kind", [
+    ("Nêu số lượng đảng viên của Đảng bộ thành phố.", "count"),
+    ("Hãy cho biết ngày ban hành Kết luận 01.", "day"),
+    ("Cho tôi hỏi địa điểm tổ chức đại hội ạ?", "place"),
+    ("Cho biết kinh phí thực hiện chuyên đề.", "amount"),
+    ("Liệt kê các văn bản về bảo vệ cán bộ năng động.", "document"),
+    ("Cho biết năm ban hành Quy định 114.", "year"),
+    ("Nêu năm nhiệm vụ trọng tâm.", None),  # five tasks, not a year
+    ("Nếu số cán bộ trẻ tăng thì cơ cấu ra sao?", None),  # "nếu" (if) opens no request
+    ("Cho biết Sở Nội vụ làm gì?", None),  # a department, not a count
+    ("cho biet so noi vu lam gi", None),  # typed without diacritics "so" may be "sở"
+    ("neu so luong dang vien cua thanh pho", "count"),
+    ("Cho biết chức vụ của đồng chí Phan Nguyễn Như Khuê.", "role"),
+])
+def test_a_request_asks_for_the_kind_its_first_noun_names(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_what_a_requested_count_counts_follows_the_request():
+    assert analyse("Nêu số lượng đảng viên mới.").counted == analyse("Có bao nhiêu đảng viên mới?").counted
+    asked = analyse("Cho biết tổng số cán bộ trẻ.")
+    assert holds_kind(Text.of("Thành phố có 120 cán bộ trẻ."), asked)
+    assert not holds_kind(Text.of("Nhiệm kỳ 2025 - 2030 đảm bảo cơ cấu cán bộ trẻ."), asked)
+
 def test_a_count_needs_a_number_of_the_thing_counted():
     asked = analyse("Thành phố có bao nhiêu cơ quan báo chí?")
     assert holds_kind(Text.of("Thành phố hiện có 39 cơ quan báo chí."), asked)

@@ -66,6 +66,14 @@ def test_content_keys_drop_question_words_but_keep_look_alikes():
     assert "trong" in keys and "gi" not in keys and "nhung" not in keys
 
 
+
+def test_a_request_opening_a_question_is_dropped_like_a_question_word():
+    assert content_keys("Hãy cho biết nhiệm vụ trọng tâm.") == content_keys("Nhiệm vụ trọng tâm là gì?")
+    assert content_keys("Cho tôi hỏi Quy định 114 nói về vấn đề gì ạ?") == content_keys("Quy định 114 nói về vấn đề gì?")
+    # only where it opens the question: "Ai cho biết …" asks who said it
+    assert "biet" in content_keys("Ai cho biết ngành tuyên giáo đã đánh giá?")
+    assert "neu" in content_keys("Nếu cán bộ ngại đột phá thì sao?")  # "nếu" (if) is no request
+
 def test_english_glue_is_dropped_only_from_an_english_question():
     # "an", "to", "in" are Vietnamese syllables too: "an ninh", "tổ chức" typed "to chuc", "in ấn"
     assert {"an", "ninh"} <= content_keys("Công tác an ninh năm 2024 ra sao?")
