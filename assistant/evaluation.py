@@ -241,7 +241,7 @@ TAG_NAMES = {
     "date": "ngày tháng", "document-ref": "số hiệu văn bản", "entity": "tên người, cơ quan", "keyword": "từ khoá",
     "list": "danh sách", "multi-paragraph": "nhiều đoạn", "near-miss": "gần đúng nhưng không có",
     "no-diacritics": "không dấu", "number": "con số", "off-topic": "ngoài chủ đề", "paraphrase": "diễn đạt khác",
-    "place": "địa điểm", "reason": "lý do", "yes-no": "câu hỏi có / không",
+    "place": "địa điểm", "reason": "lý do", "yes-no": "câu hỏi có / không", "request": "yêu cầu (Nêu…, Cho biết…)",
     "tone-mark-variant": "vị trí dấu thanh", "unanswerable": "không trả lời được", "(none)": "(không gắn nhãn)",
 }
 
