@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .questions import (CLAUSED_KINDS, DATE_KINDS, DATE_WORDS, SENTENCE_END, Asked, Text, analyse, dated_by,
-                        holds_kind, number_of, period_of, spelt_alike)
+                        holds_kind, number_of, period_of, readings, spelt_alike)
 from .vietnamese import tokenize
 
 JUDGE_FILE = Path(__file__).with_name("judge.json")
@@ -229,9 +229,9 @@ def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]
     """For each of the ``n`` best sentences: it names another numbered thing than the question's
     ("Kết luận 01" for a question on "Kết luận 14"), so it is no quote for it, even beside one that is.
     """
-    asked = analyse(retrieval.reading or question, question)
-    return [bool(_clashes(asked, Text.of(data.chunks[u.chunk].unit_text(data.chunks[u.chunk].units[u.unit]))))
-            for u in retrieval.units[:n]]
+    asked = readings(analyse(retrieval.reading or question, question))
+    texts = (Text.of(data.chunks[u.chunk].unit_text(data.chunks[u.chunk].units[u.unit])) for u in retrieval.units[:n])
+    return [all(_clashes(reading, text) for reading in asked) for text in texts]
 
 
 #: how often a document writes a date of its opening for the date to be when all of it is set
@@ -299,7 +299,9 @@ def unwritten_as_asked(question: str, retrieval, data) -> list[str | None]:
     >>> unwritten_as_asked("Kết luận 01 được Hà Tĩnh triển khai thế nào?", types.SimpleNamespace(reading=None), library)
     ['Hà Tĩnh']
     """
-    names = unwritten_names(analyse(retrieval.reading or question, question), data.lexical)
+    # of a question offering alternatives, the one whose names are written ("Ban Tuyên giáo hay Ban X")
+    names = min((unwritten_names(reading, data.lexical)
+                 for reading in readings(analyse(retrieval.reading or question, question))), key=len)
     if not names:  # the usual case: no need to read the question's spelling
         return []
     tokens = tokenize(question)
@@ -319,6 +321,13 @@ def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list
         chunk = data.chunks[unit.chunk]
         context = f"{chunk.section or ''}\n{chunk.text}"
         document = data.documents[chunk.document].text
-        rows.append(features(asked, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense, unit.coverage,
-                             unit.phrase, unit.context, document[:OPENING_CHARS], setting_dates(document)))
+        # a question offering alternatives ("4 hay 5 nhiệm vụ") is read as the one the sentence agrees with
+        rows.append(max((features(reading, chunk.unit_text(chunk.units[unit.unit]), context, unit.dense,
+                                  unit.coverage, unit.phrase, unit.context, document[:OPENING_CHARS],
+                                  setting_dates(document)) for reading in readings(asked)), key=_agreement))
     return rows
+
+
+def _agreement(row: list[float]) -> tuple[float, ...]:
+    """How well a sentence agrees with the names and numbers a question writes, most telling first."""
+    return tuple(row[_AT[name]] for name in ("names_context", "numbers_context", "names_sentence", "numbers_sentence"))

@@ -49,7 +49,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern)) f
     ("amount", r"\bhow much\b"),  # and a count of money: see _MONEY_ASKED
     ("duration", r"\bbao lau\b|\bbao nhieu thoi gian\b|\bhow long\b"),
     ("count", r"\b(bao nhieu|may)\b|\bhow many\b"),
-    ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|when)\b"),
+    ("time", r"\b(khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|hoi nao|truoc hay sau|when)\b"),
     ("person", r"(^|\s)ai( |\?|$)|\bnguoi nao\b|\bwho\b"),
     ("role", r"\b(chuc vu|chuc danh|cuong vi)\b"),
     # and "ở (những) quận(, huyện) nào", "tại quốc gia nào"
@@ -205,6 +205,9 @@ class Asked:
     #: neighbouring words of the question, both neither glue nor what it asks ("vì sao"), folded:
     #: where they stand in an answer places what it says about them
     pairs: frozenset[tuple[str, str]] = frozenset()
+    #: the question read once per alternative it offers ("4 hay 5 nhiệm vụ"): an answer agrees
+    #: with one of them (``readings``)
+    choices: tuple["Asked", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -514,8 +517,64 @@ def analyse(question: str, typed: str | None = None) -> Asked:
     content = {i for i, key in enumerate(text.keys) if key not in _NOT_COUNTED and i not in asking}
     pairs = frozenset((text.folded[i], text.folded[i + 1]) for i in content if i + 1 in content
                       and not text.breaks[i + 1])
+    typed_choices = _choices(typed) if typed and typed != question else ()
+    choices = tuple(analyse(alternative, typed_choices[n] if len(typed_choices) == 2 else None)
+                    for n, alternative in enumerate(_choices(question)))
     return Asked(kind, counted, numbers, names, frozenset(text.folded), accented, numbered,
-                 tuple(titled.group().split()) if titled else (), period_of(folded), tuple(offices), subject, pairs)
+                 tuple(titled.group().split()) if titled else (), period_of(folded), tuple(offices), subject, pairs,
+                 choices)
+
+
+def readings(asked: Asked) -> tuple[Asked, ...]:
+    """The ways to read a question: one per alternative it offers, else itself."""
+    return asked.choices or (asked,)
+
+
+def _choices(question: str) -> tuple[str, ...]:
+    """``question`` once per alternative it offers: numbers on both sides of "hay" (or).
+
+    Only numbers: an answer writes the one it agrees with. Of names offered ("do Ban Tuyên giáo
+    hay Ban Tổ chức ban hành?"), a sentence may name one without saying it did what is asked.
+
+    >>> _choices("Ngành tuyên giáo thực hiện 4 hay 5 nhiệm vụ?")
+    ('Ngành tuyên giáo thực hiện 4 nhiệm vụ?', 'Ngành tuyên giáo thực hiện 5 nhiệm vụ?')
+    >>> _choices("Đại hội diễn ra vào tháng 10 hay tháng 11 năm 2025?")[1]
+    'Đại hội diễn ra vào tháng 11 năm 2025?'
+    >>> _choices("Cán bộ có dám nghĩ hay không?")
+    ()
+    """
+    text = prepare(question)
+    tokens = tokenize(text)
+    for i in range(1, len(tokens) - 1):
+        if tokens[i].key != "hay":  # "hãy" (do …!) is another word
+            continue
+        sides = _number_sides(tokens, i)
+        if sides:
+            (a, b), (c, d) = sides
+            return (text[:tokens[b - 1].end] + text[tokens[d - 1].end:],
+                    text[:tokens[a].start] + text[tokens[c].start:])
+    return ()
+
+
+def _number_sides(tokens, i: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The spans of tokens offered either side of "hay" at ``i`` when both write numbers: "4 hay 5",
+    "2020 – 2025 hay 2025 – 2030", "tháng 10 hay tháng 11", "Kết luận 14 hay Kết luận 01"."""
+    digits = [t.key.isdigit() for t in tokens]
+    if not digits[i - 1]:
+        return None
+    a = i - 1
+    while a > 0 and digits[a - 1]:
+        a -= 1
+    right = next((k for k in range(i + 1, min(i + 4, len(tokens))) if digits[k]), None)
+    if right is None:
+        return None
+    d = right + 1
+    while d < len(tokens) and digits[d] and d - right < i - a:  # as many numbers as on the left
+        d += 1
+    head = [t.folded for t in tokens[i + 1:right]]  # "tháng", "Kết luận": on the left too
+    if head and [t.folded for t in tokens[a - len(head):a]] == head:
+        a -= len(head)
+    return (a, i), (i + 1, d)
 
 
 def _requested(typed: str, folded: str) -> tuple[str | None, list[tuple[int, int]], int | None]:

@@ -47,6 +47,34 @@ def test_a_question_turned_away_because_no_near_passage_states_what_it_asks_for_
     assert answer.abstained and answer.message == NOT_FOUND_NOT_STATED.format(what=what)
 
 
+
+@pytest.mark.parametrize("question, answer", [
+    ("Ngành tuyên giáo tập trung thực hiện 4 hay 5 nhiệm vụ trọng tâm?", "5 nhiệm vụ trọng tâm"),
+    ("Người đứng đầu cần đẩy mạnh thực hiện Kết luận 14 hay Kết luận 01?", "Kết luận 14 của Bộ Chính trị"),
+])
+def test_a_question_offering_numbers_to_choose_from_is_answered_by_the_one_the_report_writes(
+        report_assistant, question, answer):
+    quotes = report_assistant.ask(question).quotes
+    assert quotes and answer in quotes[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "Thành phố có 22 hay 24 quận huyện?",  # the report writes neither
+    "Kết luận 14 được ban hành trước hay sau Nghị định 73?",  # it dates neither
+])
+def test_a_choice_the_report_cannot_settle_is_not_found(report_assistant, question):
+    assert report_assistant.ask(question).abstained
+
+
+@pytest.mark.parametrize("question, answerable", [
+    ("Cho biết chức vụ của đồng chí Phan Nguyễn Như Khuê.", True),
+    ("Nêu số lượng đảng viên của Đảng bộ TPHCM.", False),
+    ("Cho biết ngày ban hành Kết luận 01 của Bộ Chính trị.", False),
+    ("Nêu địa điểm tổ chức Đại hội Đảng bộ TPHCM lần thứ XII.", False),
+])
+def test_a_request_is_answered_or_turned_away_as_the_question_it_stands_for(report_assistant, question, answerable):
+    assert report_assistant.ask(question).abstained != answerable
+
 def test_a_question_asking_for_no_kind_of_thing_gets_the_fixed_not_found_alone(report_assistant):
     answer = report_assistant.ask("Giá vàng hôm nay thế nào?")
     assert answer.abstained and answer.message is None and answer.render() == NOT_FOUND

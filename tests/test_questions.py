@@ -60,6 +60,16 @@ def test_what_a_requested_count_counts_follows_the_request():
     assert holds_kind(Text.of("Thành phố có 120 cán bộ trẻ."), asked)
     assert not holds_kind(Text.of("Nhiệm kỳ 2025 - 2030 đảm bảo cơ cấu cán bộ trẻ."), asked)
 
+
+def test_a_question_offering_numbers_to_choose_from_is_read_once_for_each():
+    choices = analyse("Đại hội XII thuộc nhiệm kỳ 2020 – 2025 hay 2025 – 2030?").choices
+    assert [sorted(c.numbers) for c in choices] == [["12", "2020", "2025"], ["12", "2025", "2030"]]
+    assert [c.numbered for c in analyse("Thực hiện Kết luận 14 hay Kết luận 01?").choices] == [
+        {("ket", "luan"): "14"}, {("ket", "luan"): "1"}]
+    assert analyse("Cán bộ có dám nghĩ hay không?").choices == ()  # "hay không" offers nothing
+    assert analyse("Hãy cho biết 5 nhiệm vụ.").choices == ()  # "hãy" is not "hay"
+    assert analyse("Kết luận 14 ban hành trước hay sau Nghị định 73?").kind == "time"  # which came first
+
 def test_a_count_needs_a_number_of_the_thing_counted():
     asked = analyse("Thành phố có bao nhiêu cơ quan báo chí?")
     assert holds_kind(Text.of("Thành phố hiện có 39 cơ quan báo chí."), asked)
