@@ -25,7 +25,8 @@ from typing import Callable
 
 from rapidfuzz.distance import OSA
 
-from .vietnamese import STOPWORDS, fold, has_diacritics, prepare, request_length, syllable_keys, tokenize
+from .vietnamese import (STOPWORDS, abbreviation_readings, fold, has_diacritics, prepare, request_length, syllable_keys,
+                         tokenize)
 
 # Words that open the name of a law, a rule or a part of one ("Nghị định 73", "Luật Giáo dục", "Điều 14"),
 # folded; "mục" is left out, as "mức" folds to it too.
@@ -531,7 +532,8 @@ def readings(asked: Asked) -> tuple[Asked, ...]:
 
 
 def _choices(question: str) -> tuple[str, ...]:
-    """``question`` once per alternative it offers: numbers on both sides of "hay" (or).
+    """``question`` once per alternative it offers: numbers on both sides of "hay" (or); or once per
+    meaning of an abbreviation that has two ("QĐ 114": ``abbreviation_readings``).
 
     Only numbers: an answer writes the one it agrees with. Of names offered ("do Ban Tuyên giáo
     hay Ban Tổ chức ban hành?"), a sentence may name one without saying it did what is asked.
@@ -543,6 +545,9 @@ def _choices(question: str) -> tuple[str, ...]:
     >>> _choices("Cán bộ có dám nghĩ hay không?")
     ()
     """
+    meanings = abbreviation_readings(question)
+    if meanings:
+        return meanings
     text = prepare(question)
     tokens = tokenize(text)
     for i in range(1, len(tokens) - 1):

@@ -59,31 +59,61 @@ _ALIASES = [
 #: Abbreviations of Vietnamese administrative writing, as officials type them in questions and
 #: documents ("KL 14 của BCT" is "Kết luận 14 của Bộ Chính trị"). Matched only written in capitals.
 ABBREVIATIONS = {
-    "KL": "Kết luận", "NQ": "Nghị quyết", "QĐ": "Quyết định", "NĐ": "Nghị định", "CT": "Chỉ thị",
+    "KL": "Kết luận", "NQ": "Nghị quyết", "NĐ": "Nghị định", "CT": "Chỉ thị",
     "TT": "Thông tư", "BCT": "Bộ Chính trị", "BBT": "Ban Bí thư", "TW": "Trung ương", "TƯ": "Trung ương",
     "BCH": "Ban Chấp hành", "BTV": "Ban Thường vụ", "TU": "Thành ủy", "TỦ": "Thành ủy", "UBND": "Ủy ban nhân dân",
     "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc", "ĐH": "Đại hội", "BTG": "Ban Tuyên giáo",
     "BTC": "Ban Tổ chức", "HTCT": "hệ thống chính trị", "CB-CC": "cán bộ, công chức", "CBCC": "cán bộ, công chức",
     "CB-CC-VC": "cán bộ, công chức, viên chức", "CBCCVC": "cán bộ, công chức, viên chức",
     "KT-XH": "kinh tế - xã hội", "ĐV": "đảng viên",
+    "CP": "Chính phủ", "QH": "Quốc hội", "ĐBQH": "đại biểu Quốc hội", "TTg": "Thủ tướng", "UBKT": "Ủy ban Kiểm tra",
+    "BDV": "Ban Dân vận", "BNC": "Ban Nội chính", "BCĐ": "Ban Chỉ đạo", "ĐU": "Đảng ủy", "TG": "tuyên giáo",
+    "BT": "Bí thư", "PBT": "Phó Bí thư", "TB": "Trưởng ban", "PTB": "Phó trưởng ban", "XDĐ": "xây dựng Đảng",
+    "CĐS": "chuyển đổi số", "CNTT": "công nghệ thông tin", "PCTN": "phòng, chống tham nhũng",
+    "QP-AN": "quốc phòng, an ninh", "QPAN": "quốc phòng, an ninh", "VH-XH": "văn hóa - xã hội",
+    "CNXH": "chủ nghĩa xã hội",
 }
+# ... and typed without diacritics ("ND 73", "CDS"), unless another abbreviation is spelt so ("DH" may be
+# "ĐH", a congress, or a university)
+ABBREVIATIONS |= {key.replace("Đ", "D"): meaning for key, meaning in ABBREVIATIONS.items()
+                  if "Đ" in key and key not in ("ĐH", "ĐV", "ĐU")}
+#: Abbreviations with two meanings. "CT" before a number is a directive ("CT 05"), else a chair
+#: ("CT UBND"); "QĐ 114" may be a decision or a rule: a question using it is read both ways
+#: (``abbreviation_readings``), its first meaning for searching.
+AMBIGUOUS_ABBREVIATIONS = {"QĐ": ("Quyết định", "Quy định"), "CT": ("Chỉ thị", "Chủ tịch")}
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
                            + r")(?![\w-]|\.\w)")
+_CHAIR = re.compile(r"(?<![\w-])CT(?![\w-]|\.\w|\s*\d)")  # "CT UBND", not "CT 05"
+_RULE = re.compile(r"(?<![\w-])Q[ĐD](?![\w-]|\.\w)")
 
 
 def expand_abbreviations(text: str) -> str:
-    """``text`` with the administrative abbreviations written out, for searching.
+    """``text`` with the administrative abbreviations written out, for searching; "QĐ" is left for
+    the question to be read both ways (``abbreviation_readings``).
 
     >>> expand_abbreviations("KL 14 của BCT là gì?")
     'Kết luận 14 của Bộ Chính trị là gì?'
     >>> expand_abbreviations("TP.HCM và UBND")
     'TP.HCM và Ủy ban nhân dân'
     """
-    return _written_out(nfc(text))
+    return _written_out(nfc(text), both_ways=True)
 
 
-def _written_out(text: str) -> str:
-    return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], text)
+def _written_out(text: str, both_ways: bool = False) -> str:
+    text = _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], _CHAIR.sub("Chủ tịch", text))
+    return text if both_ways else _RULE.sub(AMBIGUOUS_ABBREVIATIONS["QĐ"][0], text)
+
+
+def abbreviation_readings(text: str) -> tuple[str, ...]:
+    """``text`` once per meaning of "QĐ" (or "QD") when it writes one ("Quyết định 114", "Quy định 114"), else ().
+
+    >>> abbreviation_readings("QĐ 114 của BCT về vấn đề gì?")
+    ('Quyết định 114 của BCT về vấn đề gì?', 'Quy định 114 của BCT về vấn đề gì?')
+    """
+    text = nfc(text)
+    if not _RULE.search(text):
+        return ()
+    return tuple(_RULE.sub(meaning, text) for meaning in AMBIGUOUS_ABBREVIATIONS["QĐ"])
 
 
 #: Question words and glue that say nothing about *which* passage answers.

@@ -265,6 +265,21 @@ def test_an_official_s_abbreviated_question_is_answered_like_the_written_out_one
     assert "Kết luận 14 của Bộ Chính trị" in short.quotes[0].text
 
 
+
+@pytest.mark.parametrize("question, answer", [
+    ("QĐ 114 của BCT về vấn đề gì?", "Quy định 114 của Bộ Chính trị"),  # a rule, though "QĐ" may be a decision
+    ("Đồng chí PTB Thường trực BTC TU là ai?", "Huỳnh Cách Mạng"),
+    ("NĐ 73 của CP quy định về gì?", "Nghị định 73 của Chính phủ"),
+])
+def test_questions_in_officials_abbreviations_find_what_the_report_writes_out(report_assistant, question, answer):
+    got = report_assistant.ask(question)
+    assert not got.abstained and answer in got.quotes[0].text
+
+
+def test_an_abbreviation_no_document_writes_is_named_in_the_not_found_message(report_assistant):
+    answer = report_assistant.ask("Ngành TC XDĐ cần chuẩn bị nhân sự cho ĐH Đảng các cấp nhiệm kỳ nào?")
+    assert answer.abstained and "“TC”" in answer.message
+
 def test_a_document_written_with_abbreviations_answers_the_written_out_question(tmp_path, embedder):
     bot = assistant_over(tmp_path, embedder, {"thong-bao.txt": (
         "Thực hiện KL 21 của BCH TW, BTV TU yêu cầu các cấp ủy rà soát, sàng lọc ĐV trong quý II.\n"

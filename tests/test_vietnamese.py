@@ -110,3 +110,24 @@ def test_administrative_abbreviations_are_written_out_for_searching():
     assert expand_abbreviations("đội ngũ CB-CC của TU") == "đội ngũ cán bộ, công chức của Thành ủy"
     # only as written in capitals, and never inside another word or a name like TP.HCM
     assert expand_abbreviations("kl, Tu, KLX, TP.HCM") == "kl, Tu, KLX, TP.HCM"
+    # typed on a phone without diacritics, and the offices and fields of party work
+    assert expand_abbreviations("ND 73 của CP") == expand_abbreviations("NĐ 73 của CP") == "Nghị định 73 của Chính phủ"
+    assert expand_abbreviations("PTB Thường trực BTC TU") == "Phó trưởng ban Thường trực Ban Tổ chức Thành ủy"
+    assert expand_abbreviations("ngành TG làm gì về CĐS?") == "ngành tuyên giáo làm gì về chuyển đổi số?"
+
+
+def test_ct_is_a_directive_before_a_number_and_a_chair_otherwise():
+    from assistant.vietnamese import expand_abbreviations
+
+    assert expand_abbreviations("CT 05 của BCT") == "Chỉ thị 05 của Bộ Chính trị"
+    assert expand_abbreviations("CT UBND là ai?") == "Chủ tịch Ủy ban nhân dân là ai?"
+
+
+def test_qd_may_be_a_decision_or_a_rule_so_a_question_writing_it_is_read_both_ways():
+    from assistant.questions import analyse
+    from assistant.vietnamese import abbreviation_readings, expand_abbreviations
+
+    assert abbreviation_readings("QD 114 cua BCT") == ("Quyết định 114 cua BCT", "Quy định 114 cua BCT")
+    assert expand_abbreviations("QĐ 114") == "QĐ 114"  # left for the readings
+    assert [reading.names[-1] for reading in analyse("QĐ 114 của BCT về vấn đề gì?").choices] == [
+        ("quyet", "dinh", "114"), ("qui", "dinh", "114")]
