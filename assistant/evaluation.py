@@ -242,7 +242,8 @@ TAG_NAMES = {
     "list": "danh sách", "multi-paragraph": "nhiều đoạn", "near-miss": "gần đúng nhưng không có",
     "no-diacritics": "không dấu", "number": "con số", "off-topic": "ngoài chủ đề", "paraphrase": "diễn đạt khác",
     "place": "địa điểm", "reason": "lý do", "yes-no": "câu hỏi có / không", "request": "yêu cầu (Nêu…, Cho biết…)",
-    "choice": "lựa chọn (… hay …)", "compound": "câu hỏi ghép",
+    "choice": "lựa chọn (… hay …)", "compound": "câu hỏi ghép", "typo": "gõ sai",
+    "topic-first": "nêu chủ đề trước", "preamble": "có lời dẫn",
     "tone-mark-variant": "vị trí dấu thanh", "unanswerable": "không trả lời được", "(none)": "(không gắn nhãn)",
 }
 
