@@ -287,6 +287,12 @@ def _written(name: tuple[str, ...], lexical) -> bool:
     return 2 * sum(side_by_side) >= len(pairs)
 
 
+def _unwritten(question: str, retrieval, data) -> list[tuple[str, ...]]:
+    """``unwritten_names`` of the question's reading that has fewest ("QĐ 114" read as a rule or a decision)."""
+    return min((unwritten_names(reading, data.lexical)
+                for reading in readings(analyse(retrieval.reading or question, question))), key=len)
+
+
 def unwritten_as_asked(question: str, retrieval, data) -> list[str | None]:
     """The names of ``question`` that no indexed text writes (``unwritten_names``): nothing answers
     it when there is one. Each as the question spells it, or None where it cannot be cut out of
@@ -299,18 +305,57 @@ def unwritten_as_asked(question: str, retrieval, data) -> list[str | None]:
     >>> unwritten_as_asked("Kết luận 01 được Hà Tĩnh triển khai thế nào?", types.SimpleNamespace(reading=None), library)
     ['Hà Tĩnh']
     """
-    # of a question offering alternatives, the one whose names are written ("Ban Tuyên giáo hay Ban X")
-    names = min((unwritten_names(reading, data.lexical)
-                 for reading in readings(analyse(retrieval.reading or question, question))), key=len)
-    if not names:  # the usual case: no need to read the question's spelling
-        return []
+    return [_as_typed(question, name) for name in _unwritten(question, retrieval, data)]
+
+
+def _as_typed(question: str, name: tuple[str, ...]) -> str | None:
+    """``name`` (folded syllables) as ``question`` spells it, or None where it cannot be cut out verbatim."""
     tokens = tokenize(question)
     folded = [t.folded for t in tokens]
-    spelt = []
-    for name in names:
-        at = next((i for i in range(len(folded) - len(name) + 1) if tuple(folded[i:i + len(name)]) == name), None)
-        spelt.append(None if at is None else question[tokens[at].start:tokens[at + len(name) - 1].end])
-    return spelt
+    at = next((i for i in range(len(folded) - len(name) + 1) if tuple(folded[i:i + len(name)]) == name), None)
+    return None if at is None else question[tokens[at].start:tokens[at + len(name) - 1].end]
+
+
+#: how many chunks holding the rest of a name are read for one spelt a letter apart (``written_alike``)
+ALIKE_CHUNKS = 50
+
+
+def written_alike(question: str, retrieval, data) -> list[tuple[str | None, str]]:
+    """The question's names of three syllables or more that no indexed chunk writes in full, each (as
+    the question spells it, as a document writes it) where a document writes it with one syllable
+    spelt one letter apart: ("Huỳnh Cách Mạnh", "Huỳnh Cách Mạng"). The two syllables it shares say
+    whose name it is; a suggestion for the not-found message, never a quote.
+    """
+    names = {name for reading in readings(analyse(retrieval.reading or question, question))
+             for name in reading.names if len(name) >= 3 and not any(w.isdigit() for w in name)}
+    found = []
+    for name in sorted(names):
+        alike = _written_alike(name, data)
+        if alike:
+            found.append((_as_typed(question, name), alike))
+    return found
+
+
+def _written_alike(name: tuple[str, ...], data) -> str | None:
+    pairs = [f"f:{a}_{b}" for a, b in zip(name, name[1:])]
+    held = [pair for pair, n in zip(pairs, data.lexical.term_ids(pairs)) if n >= 0]
+    if not held:
+        return None
+    scores = data.lexical.scores(held)
+    alike = None
+    for chunk in np.argsort(-scores)[:ALIKE_CHUNKS]:
+        if scores[chunk] <= 0:
+            break
+        text = data.chunks[int(chunk)].text
+        tokens = tokenize(text)
+        words = [t.folded for t in tokens]
+        for i in range(len(words) - len(name) + 1):
+            apart = [(a, b) for a, b in zip(words[i:i + len(name)], name) if a != b]
+            if not apart:
+                return None  # written in full: no slip to suggest a name for
+            if alike is None and len(apart) == 1 and OSA.distance(*apart[0]) == 1 and text[tokens[i].start].isupper():
+                alike = text[tokens[i].start:tokens[i + len(name) - 1].end]
+    return alike
 
 
 def candidate_rows(question: str, retrieval, data, n: int = JUDGED) -> list[list[float]]:

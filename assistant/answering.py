@@ -14,9 +14,10 @@ from typing import Callable
 import numpy as np
 
 from .answerability import (FEATURES, Judge, about_another, candidate_rows, holds_every_name, holds_what_is_asked,
-                            unwritten_as_asked)
+                            unwritten_as_asked, written_alike)
 from .chunking import Chunk
-from .config import ASKED_FOR, NOT_FOUND, NOT_FOUND_NOT_STATED, NOT_FOUND_UNWRITTEN, WEAK_MATCH, Settings
+from .config import (ASKED_FOR, NOT_FOUND, NOT_FOUND_NOT_STATED, NOT_FOUND_UNWRITTEN, WEAK_MATCH, WRITTEN_ALIKE,
+                     Settings)
 from .questions import analyse, kind_check
 from .retrieval import Retrieval, ScoredUnit
 from .store import IndexData
@@ -471,14 +472,18 @@ def judged_order(question: str, retrieval: Retrieval, data: IndexData, judge: Ju
     return [judged[n] for n in order] + rest, [float(probability[n]) for n in order] + [0.0] * len(rest)
 
 
-def _not_found_message(unwritten: list[str | None], question: str, retrieval: Retrieval,
+def _not_found_message(unwritten: list[str | None], question: str, retrieval: Retrieval, data: IndexData,
                        rows: list[list[float]]) -> str | None:
     """Why nothing answers, when it can be said: the names no document writes, as the question spells
-    them (``unwritten_as_asked``); else what the question asks for (a number, a day, a place …) when
-    none of the judged sentences, nor their paragraphs, states one. None otherwise: the fixed message."""
+    them (``unwritten_as_asked``), with a name the documents write one letter apart (``written_alike``);
+    else what the question asks for (a number, a day, a place …) when none of the judged sentences,
+    nor their paragraphs, states one. None otherwise: the fixed message."""
     names = [name for name in unwritten if name]
+    alike = written_alike(question, retrieval, data)
+    names += [typed for typed, _ in alike if typed and typed not in names]
     if names:
-        return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names))
+        return NOT_FOUND_UNWRITTEN.format(names=", ".join(f"“{name}”" for name in names)) + (
+            WRITTEN_ALIKE.format(names=", ".join(f"“{written}”" for _, written in alike)) if alike else "")
     if rows and not holds_what_is_asked(rows).any():
         # read as ``candidate_rows`` read it for the rows (``analyse`` keeps it)
         return NOT_FOUND_NOT_STATED.format(what=ASKED_FOR[analyse(retrieval.reading or question, question).kind])
@@ -510,7 +515,7 @@ def compose(question: str, retrieval: Retrieval, data: IndexData, settings: Sett
     quotes += _passage_quotes(units, data, settings, k - len(quotes), quotes, holds)
     if max(probabilities) < judge.threshold:
         return Answer(question, True, [], nearest=quotes,
-                      message=_not_found_message(unwritten, question, retrieval, rows))
+                      message=_not_found_message(unwritten, question, retrieval, data, rows))
     # The caution is for the sentence read first: one the judge only just accepts, or one it does not
     # accept, shown first for its retrieval score while another sentence is what answers.
     return Answer(question, False, quotes, did_you_mean=retrieval.reading, weak=probabilities[0] < judge.confident)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu."
 #: the not-found message for a question naming what no document writes, with those names as typed
 NOT_FOUND_UNWRITTEN = NOT_FOUND + " Không tài liệu nào nhắc đến {names}."
+#: added to it for a name the documents write spelt one letter apart (a typing slip)
+WRITTEN_ALIKE = " Tài liệu có nhắc đến {names}."
 #: the not-found message for a question asking for a kind of thing (``ASKED_FOR``) that none of the
 #: nearest sentences, nor their paragraphs, states
 NOT_FOUND_NOT_STATED = NOT_FOUND + " Những đoạn gần nhất với câu hỏi không nêu {what} mà câu hỏi cần."

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant import NOT_FOUND
-from assistant.config import NOT_FOUND_NOT_STATED
+from assistant.config import NOT_FOUND_NOT_STATED, NOT_FOUND_UNWRITTEN
 from assistant.evaluation import metrics, run
 from conftest import REPORT, assistant_over
 
@@ -74,6 +74,15 @@ def test_a_choice_the_report_cannot_settle_is_not_found(report_assistant, questi
 ])
 def test_a_request_is_answered_or_turned_away_as_the_question_it_stands_for(report_assistant, question, answerable):
     assert report_assistant.ask(question).abstained != answerable
+
+
+def test_a_name_typed_one_letter_wrong_is_turned_away_with_the_name_the_report_writes(report_assistant):
+    answer = report_assistant.ask("Đồng chí Huỳnh Cách Mạnh giữ chức vụ gì?")
+    assert answer.abstained and answer.quotes == []  # never answered on a guess
+    assert answer.message == NOT_FOUND_UNWRITTEN.format(names="“Huỳnh Cách Mạnh”") + " Tài liệu có nhắc đến “Huỳnh Cách Mạng”."
+    # a name the report writes in full, and one no name of it is near, get no suggestion
+    assert "Tài liệu có nhắc đến" not in (report_assistant.ask("Đồng chí Huỳnh Cách Mạng sinh năm nào?").message or "")
+    assert "Tài liệu có nhắc đến" not in report_assistant.ask("Ông Nguyễn Văn Nên là ai?").message
 
 def test_a_question_asking_for_no_kind_of_thing_gets_the_fixed_not_found_alone(report_assistant):
     answer = report_assistant.ask("Giá vàng hôm nay thế nào?")
