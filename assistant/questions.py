@@ -75,12 +75,16 @@ _REQUESTED: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern
     ("day", r"ngay\b"),
     ("year", r"nam (?=(ban hanh|thanh lap|to chuc|dien ra|bat dau|ket thuc|ra doi|ki ket|thong qua)\b)"),
     ("time", r"(moc )?thoi (gian|diem|han)\b"),
-    ("place", r"(dia diem|dia chi|noi)\b"),
+    ("place", r"(dia diem|dia chi)\b"),  # not "nơi": "nội dung", "nói" fold to it too
     ("person", r"(ho (va )?ten|ten nguoi|nguoi dung dau)\b"),
     ("name", r"ten( goi)?\b"),
     ("document", r"van ban\b"),
 ))
 _ARTICLE = re.compile(r"((cac|nhung|mot|toan bo) )?")  # "Liệt kê các văn bản …"
+# Keywords typed with no question word ("ngân sách chuyển đổi số 2024") ask as a request does when they open
+# with an amount, a count, a share or a place; "ngày giải phóng …", "tên …" may name what they are about.
+_KEYWORD_KINDS = frozenset(["amount", "count", "percent", "place"])
+_QUESTION_WORDS = frozenset("gi nao sao dau khong chua ai bao may".split())
 _NUMBER_KEY = syllable_keys("số")[0]
 
 
@@ -592,17 +596,20 @@ def _requested(typed: str, folded: str) -> tuple[str | None, list[tuple[int, int
     >>> _requested("Nêu số cán bộ trẻ", "neu so can bo tre")
     ('count', [(0, 6)], 2)
     >>> _requested("Nếu số cán bộ trẻ tăng thì sao?", "neu so can bo tre tang thi sao")[0]
+    >>> _requested("ngân sách chuyển đổi số 2024", "ngan sach chuyen doi so 2024")[0]
+    'amount'
     """
     tokens = tokenize(prepare(typed))
     n = request_length(tokens)
     words = folded.split()
-    if not n or [t.folded for t in tokens[:n]] != words[:n]:
+    keywords = not n and "?" not in typed and not _QUESTION_WORDS & set(words)
+    if not (n or keywords) or [t.folded for t in tokens[:n]] != words[:n]:
         return None, [], None
-    start = len(" ".join(words[:n])) + 1
+    start = len(" ".join(words[:n])) + 1 if n else 0
     start += len(_ARTICLE.match(folded, start).group())
     for kind, pattern in _REQUESTED:
         noun = pattern.match(folded, start)
-        if not noun:
+        if not noun or (keywords and kind not in _KEYWORD_KINDS):
             continue
         end = len(folded[:noun.end()].split())
         # "Sở" is a department; typed without diacritics "so" may be one: only "số lượng", "số liệu", "tổng số" count

@@ -68,6 +68,7 @@ def test_a_choice_the_report_cannot_settle_is_not_found(report_assistant, questi
 
 @pytest.mark.parametrize("question, answerable", [
     ("Cho biết chức vụ của đồng chí Phan Nguyễn Như Khuê.", True),
+    ("Nêu nội dung Quy định 114.", True),
     ("Nêu số lượng đảng viên của Đảng bộ TPHCM.", False),
     ("Cho biết ngày ban hành Kết luận 01 của Bộ Chính trị.", False),
     ("Nêu địa điểm tổ chức Đại hội Đảng bộ TPHCM lần thứ XII.", False),

@@ -49,6 +49,10 @@ def test_what_a_question_asks_for_is_read_from_its_question_words(question, kind
     ("cho biet so noi vu lam gi", None),  # typed without diacritics "so" may be "sở"
     ("neu so luong dang vien cua thanh pho", "count"),
     ("Cho biết chức vụ của đồng chí Phan Nguyễn Như Khuê.", "role"),
+    ("Nêu nội dung Quy định 114.", None),  # "nội" folds like "nơi" (a place): no kind
+    ("ngân sách chuyển đổi số 2024", "amount"),  # keywords opening with what they ask for
+    ("số lượng đảng viên TPHCM", "count"),
+    ("ngày giải phóng miền Nam", None),  # keywords naming a day they are about
 ])
 def test_a_request_asks_for_the_kind_its_first_noun_names(question, kind):
     assert analyse(question).kind == kind
