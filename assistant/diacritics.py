@@ -247,8 +247,19 @@ def another_language(question: str, lexical: LexicalIndex) -> bool:
     """
     if has_diacritics(question):
         return False
-    typed = _options(question, lexical)
+    typed = _spelt_options(question, lexical)
     return typed is not None and typed.mostly_unspelt()
+
+
+def _spelt_options(question: str, lexical: LexicalIndex, common: CommonSyllables | None = None):
+    """``_options`` of ``question``, its accent-free syllables also spelt as common text spells them
+    ("ngan sach" is Vietnamese though the documents never write "ngân sách")."""
+    typed = _options(question, lexical)
+    if typed is None:
+        return None
+    common = common_syllables() if common is None else common
+    return typed._replace(options=[_with_common_spellings(o, t.folded, common, lexical) if is_bare else o
+                                   for o, t, is_bare in zip(typed.options, typed.tokens, typed.bare)])
 
 
 def restore_diacritics(question: str, lexical: LexicalIndex, common: CommonSyllables | None = None) -> str | None:
@@ -260,13 +271,9 @@ def restore_diacritics(question: str, lexical: LexicalIndex, common: CommonSylla
     so is a question in another language (most of its syllables spelt neither in the documents
     nor in common text). ``common`` defaults to the shipped counts (``common_syllables``).
     """
-    typed = _options(question, lexical)
-    if typed is None:
-        return None
     common = common_syllables() if common is None else common
-    typed = typed._replace(options=[_with_common_spellings(o, t.folded, common, lexical) if is_bare else o
-                                    for o, t, is_bare in zip(typed.options, typed.tokens, typed.bare)])
-    if typed.mostly_unspelt():
+    typed = _spelt_options(question, lexical, common)
+    if typed is None or typed.mostly_unspelt():
         return None
     tokens, written, bare, options = typed
     _fix_question_phrases(options, [t.folded for t in tokens], bare)
