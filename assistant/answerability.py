@@ -229,9 +229,9 @@ def about_another(question: str, retrieval, data, n: int = JUDGED) -> list[bool]
     """For each of the ``n`` best sentences: it names another numbered thing than the question's
     ("Kết luận 01" for a question on "Kết luận 14"), so it is no quote for it, even beside one that is.
     """
-    asked = readings(analyse(retrieval.reading or question, question))
+    ways = readings(analyse(retrieval.reading or question, question))
     texts = (Text.of(data.chunks[u.chunk].unit_text(data.chunks[u.chunk].units[u.unit])) for u in retrieval.units[:n])
-    return [all(_clashes(reading, text) for reading in asked) for text in texts]
+    return [all(_clashes(reading, text) for reading in ways) for text in texts]
 
 
 #: how often a document writes a date of its opening for the date to be when all of it is set

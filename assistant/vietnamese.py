@@ -77,13 +77,12 @@ ABBREVIATIONS = {
 # "ĐH", a congress, or a university)
 ABBREVIATIONS |= {key.replace("Đ", "D"): meaning for key, meaning in ABBREVIATIONS.items()
                   if "Đ" in key and key not in ("ĐH", "ĐV", "ĐU")}
-#: Abbreviations with two meanings. "CT" before a number is a directive ("CT 05"), else a chair
-#: ("CT UBND"); "QĐ 114" may be a decision or a rule: a question using it is read both ways
-#: (``abbreviation_readings``), its first meaning for searching.
-AMBIGUOUS_ABBREVIATIONS = {"QĐ": ("Quyết định", "Quy định"), "CT": ("Chỉ thị", "Chủ tịch")}
+#: "QĐ 114" may be a decision or a rule: a question using it is read both ways (``abbreviation_readings``),
+#: the first for searching.
+QD_MEANINGS = ("Quyết định", "Quy định")
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
                            + r")(?![\w-]|\.\w)")
-_CHAIR = re.compile(r"(?<![\w-])CT(?![\w-]|\.\w|\s*\d)")  # "CT UBND", not "CT 05"
+_CHAIR = re.compile(r"(?<![\w-])CT(?![\w-]|\.\w|\s*\d)")  # "CT UBND" is a chair; "CT 05" a directive
 _RULE = re.compile(r"(?<![\w-])Q[ĐD](?![\w-]|\.\w)")
 
 
@@ -96,12 +95,12 @@ def expand_abbreviations(text: str) -> str:
     >>> expand_abbreviations("TP.HCM và UBND")
     'TP.HCM và Ủy ban nhân dân'
     """
-    return _written_out(nfc(text), both_ways=True)
+    return _written_out(nfc(text), keep_qd=True)
 
 
-def _written_out(text: str, both_ways: bool = False) -> str:
+def _written_out(text: str, keep_qd: bool = False) -> str:
     text = _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(1)], _CHAIR.sub("Chủ tịch", text))
-    return text if both_ways else _RULE.sub(AMBIGUOUS_ABBREVIATIONS["QĐ"][0], text)
+    return text if keep_qd else _RULE.sub(QD_MEANINGS[0], text)
 
 
 def abbreviation_readings(text: str) -> tuple[str, ...]:
@@ -113,7 +112,7 @@ def abbreviation_readings(text: str) -> tuple[str, ...]:
     text = nfc(text)
     if not _RULE.search(text):
         return ()
-    return tuple(_RULE.sub(meaning, text) for meaning in AMBIGUOUS_ABBREVIATIONS["QĐ"])
+    return tuple(_RULE.sub(meaning, text) for meaning in QD_MEANINGS)
 
 
 #: Question words and glue that say nothing about *which* passage answers.
